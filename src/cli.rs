@@ -1,0 +1,858 @@
+//! The headless face: `kodierwerk SUBCOMMAND …`. A contract that scripts rely on; the README
+//! documents it, and `--format json` output is stable.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::analysis::AnalysisData;
+use crate::analysis::filter::{DocumentFilter, parse_assignment};
+use crate::analysis::matrix::{self, Columns, MatrixSpec, Measure};
+use crate::coding::codebook;
+use crate::corpus::{self, ImportOptions, Outcome, decode};
+use crate::exchange::csv::{CsvOptions, SafeCsv, export_segments, write_segments};
+use crate::model::{MemoTarget, SegmentId};
+use crate::project::{Project, SegmentFilter};
+
+/// Kodierwerk: code interview transcripts, compare jobcenters, export coded segments.
+#[derive(Debug, Parser)]
+#[command(name = "kodierwerk", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats of the listing commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MeasureArg {
+    Segments,
+    Documents,
+    Percent,
+    Coverage,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the desktop workbench on a project.
+    Gui { project: Option<PathBuf> },
+    /// Create a new, empty project file.
+    New {
+        project: PathBuf,
+        /// `default` (the study's codebook), `empty`, or a codebook file (TOML).
+        #[arg(long, default_value = "default")]
+        codebook: String,
+    },
+    /// Import transcripts (.txt, .md; folders: the transcripts directly inside).
+    Import {
+        project: PathBuf,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The jobcenter of every file (created if new); overrides the front matter.
+        #[arg(long)]
+        jobcenter: Option<String>,
+        /// A document attribute for every file, e.g. --attr Rolle=Führungskraft.
+        #[arg(long = "attr", value_name = "KEY=VALUE")]
+        attrs: Vec<String>,
+        /// Read the files in this encoding instead of detecting it (UTF-8, UTF-16LE, windows-1252, ISO-8859-15, …).
+        #[arg(long)]
+        encoding: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create a new project holding the sample corpus, the default codebook and a demo coding.
+    Sample { project: PathBuf },
+    /// List the documents.
+    Docs {
+        project: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print a document's stored text exactly, with nothing added.
+    Text {
+        project: PathBuf,
+        /// The document's number or name.
+        #[arg(long)]
+        doc: String,
+    },
+    /// Show the code tree with segment counts.
+    Codes {
+        project: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create a code (and any missing parents), e.g. "Arbeitslogik/Sozialberatung".
+    AddCode {
+        project: PathBuf,
+        path: String,
+        #[arg(long, value_name = "#RRGGBB")]
+        color: Option<String>,
+        /// The coding rule, in Markdown.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Create a jobcenter or change its attributes (an empty value removes one).
+    Jobcenter {
+        project: PathBuf,
+        name: String,
+        #[arg(long = "attr", value_name = "KEY=VALUE")]
+        attrs: Vec<String>,
+    },
+    /// List the jobcenters with their attributes.
+    Jobcenters {
+        project: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Code a passage: characters START to END (end exclusive) of a document.
+    Code {
+        project: PathBuf,
+        #[arg(long)]
+        doc: String,
+        #[arg(long)]
+        start: usize,
+        #[arg(long)]
+        end: usize,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        coder: String,
+        #[arg(long, default_value = "")]
+        memo: String,
+    },
+    /// List coded segments (a code includes its sub-codes).
+    Segments {
+        project: PathBuf,
+        #[command(flatten)]
+        filter: SegmentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Count codes per jobcenter or per attribute value.
+    Matrix {
+        project: PathBuf,
+        /// `jobcenter`, or an attribute such as Trägerschaft, Lage, Digitalisierungstyp, Rolle.
+        #[arg(long, default_value = "jobcenter")]
+        by: String,
+        #[arg(long, value_enum, default_value_t = MeasureArg::Segments)]
+        value: MeasureArg,
+        #[arg(long)]
+        coder: Option<String>,
+        /// Only documents with this attribute value; repeat for more (same attribute: either value).
+        #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+        conditions: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write data out of the project.
+    #[command(subcommand)]
+    Export(Export),
+    /// Show or write the memo of the project, a jobcenter, a document, a code or a segment.
+    Memo {
+        project: PathBuf,
+        #[command(flatten)]
+        target: MemoArgs,
+        /// The new memo (Markdown); an empty text removes it. Without it, the memo is printed.
+        #[arg(long)]
+        text: Option<String>,
+    },
+    /// Undo the latest change.
+    Undo { project: PathBuf },
+    /// Redo the change undone last.
+    Redo { project: PathBuf },
+    /// Show the latest changes (the action log).
+    Log {
+        project: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// Coded segments as CSV, one row per segment.
+    Csv {
+        project: PathBuf,
+        out: PathBuf,
+        /// `,`, `;` (German Excel) or `tab`.
+        #[arg(long, default_value = ",")]
+        delimiter: String,
+        /// Start the file with a byte order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+        #[command(flatten)]
+        filter: SegmentArgs,
+    },
+}
+
+/// Which segments: every option may be repeated; an empty option means all.
+#[derive(Debug, Args, Default)]
+pub struct SegmentArgs {
+    /// A code path; its sub-codes count too.
+    #[arg(long = "code", value_name = "PATH")]
+    pub codes: Vec<String>,
+    #[arg(long = "jobcenter", value_name = "NAME")]
+    pub jobcenters: Vec<String>,
+    #[arg(long = "doc", value_name = "DOC")]
+    pub documents: Vec<String>,
+    #[arg(long = "coder", value_name = "NAME")]
+    pub coders: Vec<String>,
+    /// Only documents with this attribute value (jobcenter or document attribute).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MemoArgs {
+    #[arg(long = "project-memo")]
+    pub project_memo: bool,
+    #[arg(long)]
+    pub jobcenter: Option<String>,
+    #[arg(long)]
+    pub doc: Option<String>,
+    #[arg(long)]
+    pub code: Option<String>,
+    #[arg(long)]
+    pub segment: Option<i64>,
+}
+
+/// The text shown when the workbench is asked for; the GUI issue replaces it with the window.
+pub const NO_GUI_YET: &str = "The Kodierwerk workbench window is not part of this build yet. \
+Everything works from the command line: run `kodierwerk --help`, or `kodierwerk sample demo.kodierwerk` \
+to create the sample project.";
+
+/// Runs a command, writing results to `out`.
+pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
+    match command {
+        Command::Gui { .. } => bail!(NO_GUI_YET),
+        Command::New { project, codebook } => {
+            let entries = match codebook.as_str() {
+                "default" => codebook::default_codebook()?,
+                "empty" => Vec::new(),
+                file => {
+                    let text = std::fs::read_to_string(file)
+                        .with_context(|| format!("the codebook {file} cannot be read"))?;
+                    codebook::parse(&text, file)?
+                }
+            };
+            let mut p = Project::create(&project)?;
+            let added = if entries.is_empty() {
+                0
+            } else {
+                p.add_codebook(&entries, "Codebuch übernommen")?
+            };
+            writeln!(out, "created {} with {added} codes", project.display())?;
+        }
+        Command::Import {
+            project,
+            paths,
+            jobcenter,
+            attrs,
+            encoding,
+            format,
+        } => {
+            let encoding = match encoding {
+                Some(name) => Some(decode::encoding_by_name(&name).with_context(|| {
+                    format!("“{name}” is not an encoding this program knows; try UTF-8, UTF-16LE, windows-1252 or ISO-8859-15")
+                })?),
+                None => None,
+            };
+            let options = ImportOptions {
+                jobcenter,
+                attributes: assignments(&attrs)?,
+                encoding,
+            };
+            let mut p = Project::open(&project)?;
+            let reports = corpus::import_paths(&mut p, &paths, &options);
+            match format {
+                Format::Json => print_json(out, &reports)?,
+                Format::Table | Format::Csv => {
+                    for report in &reports {
+                        match &report.outcome {
+                            Outcome::Imported {
+                                document,
+                                name,
+                                jobcenter,
+                                encoding,
+                                detected_by,
+                                chars,
+                                turns,
+                            } => writeln!(
+                                out,
+                                "imported  {}: document {document} “{name}” in {jobcenter}, {chars} characters, {turns} turns, {encoding} ({detected_by})",
+                                report.file
+                            )?,
+                            Outcome::Refused { reason } => {
+                                writeln!(out, "refused   {}: {reason}", report.file)?
+                            }
+                        }
+                    }
+                }
+            }
+            let refused = reports.iter().filter(|r| !r.imported()).count();
+            if reports.is_empty() {
+                bail!("no transcripts (.txt, .md) found in the given paths");
+            }
+            if refused > 0 {
+                bail!(
+                    "{refused} of {} files were refused (see the report above); the others were imported",
+                    reports.len()
+                );
+            }
+        }
+        Command::Sample { project } => {
+            let summary = corpus::sample::create_sample(&project)?;
+            writeln!(
+                out,
+                "created {} with {} jobcenters, {} documents, {} codes and {} coded segments",
+                project.display(),
+                summary.jobcenters,
+                summary.documents,
+                summary.codes,
+                summary.segments
+            )?;
+        }
+        Command::Docs { project, format } => {
+            let p = Project::open(&project)?;
+            let docs = p.documents()?;
+            if format == Format::Json {
+                return print_json(out, &docs);
+            }
+            let attributes: Vec<String> = p
+                .attributes(crate::model::Scope::Document)?
+                .into_iter()
+                .map(|a| a.name)
+                .collect();
+            let mut header = vec![
+                "id",
+                "name",
+                "jobcenter",
+                "chars",
+                "turns",
+                "segments",
+                "encoding",
+            ];
+            header.extend(attributes.iter().map(String::as_str));
+            let rows = docs.iter().map(|d| {
+                let mut row = vec![
+                    d.id.to_string(),
+                    d.name.clone(),
+                    d.jobcenter.clone(),
+                    d.chars.to_string(),
+                    d.turns.to_string(),
+                    d.segments.to_string(),
+                    d.encoding.clone(),
+                ];
+                row.extend(attributes.iter().map(|a| value_of(&d.attributes, a)));
+                row
+            });
+            print_rows(out, format, &header, rows)?;
+        }
+        Command::Text { project, doc } => {
+            let p = Project::open(&project)?;
+            let id = p.resolve_document(&doc)?;
+            out.write_all(p.document_text(id)?.as_bytes())?;
+        }
+        Command::Codes { project, format } => {
+            let p = Project::open(&project)?;
+            let counts = p.code_counts()?;
+            let codes: Vec<CodeRow> = p
+                .codes()?
+                .into_iter()
+                .map(|c| {
+                    let (own, total) = counts.get(&c.id).copied().unwrap_or_default();
+                    CodeRow {
+                        id: c.id.0,
+                        path: c.path,
+                        name: c.name,
+                        depth: c.depth,
+                        color: c.color,
+                        segments: own,
+                        segments_with_subcodes: total,
+                        description: c.description,
+                    }
+                })
+                .collect();
+            match format {
+                Format::Json => print_json(out, &codes)?,
+                Format::Csv => print_rows(
+                    out,
+                    format,
+                    &[
+                        "id",
+                        "path",
+                        "color",
+                        "segments",
+                        "segments_with_subcodes",
+                        "description",
+                    ],
+                    codes.iter().map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.path.clone(),
+                            c.color.clone(),
+                            c.segments.to_string(),
+                            c.segments_with_subcodes.to_string(),
+                            c.description.clone(),
+                        ]
+                    }),
+                )?,
+                Format::Table => print_rows(
+                    out,
+                    format,
+                    &["code", "color", "segments", "with sub-codes"],
+                    codes.iter().map(|c| {
+                        vec![
+                            format!("{}{}", "  ".repeat(c.depth), c.name),
+                            c.color.clone(),
+                            c.segments.to_string(),
+                            c.segments_with_subcodes.to_string(),
+                        ]
+                    }),
+                )?,
+            }
+        }
+        Command::AddCode {
+            project,
+            path,
+            color,
+            description,
+        } => {
+            let mut p = Project::open(&project)?;
+            let id = p.add_code(&path, color.as_deref(), &description)?;
+            writeln!(
+                out,
+                "created code {id} “{}”",
+                codebook::normalise_path(&path)?
+            )?;
+        }
+        Command::Jobcenter {
+            project,
+            name,
+            attrs,
+        } => {
+            let mut p = Project::open(&project)?;
+            let (_, created) = p.set_jobcenter(&name, &assignments(&attrs)?)?;
+            let jobcenter = p.jobcenter(&name)?;
+            let values: Vec<String> = jobcenter
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            writeln!(
+                out,
+                "{} jobcenter “{}” {}",
+                if created { "created" } else { "updated" },
+                jobcenter.name,
+                values.join(", ")
+            )?;
+        }
+        Command::Jobcenters { project, format } => {
+            let p = Project::open(&project)?;
+            let jobcenters = p.jobcenters()?;
+            if format == Format::Json {
+                return print_json(out, &jobcenters);
+            }
+            let attributes: Vec<String> = p
+                .attributes(crate::model::Scope::Jobcenter)?
+                .into_iter()
+                .map(|a| a.name)
+                .collect();
+            let mut header = vec!["id", "name", "documents"];
+            header.extend(attributes.iter().map(String::as_str));
+            let rows = jobcenters.iter().map(|j| {
+                let mut row = vec![j.id.to_string(), j.name.clone(), j.documents.to_string()];
+                row.extend(attributes.iter().map(|a| value_of(&j.attributes, a)));
+                row
+            });
+            print_rows(out, format, &header, rows)?;
+        }
+        Command::Code {
+            project,
+            doc,
+            start,
+            end,
+            code,
+            coder,
+            memo,
+        } => {
+            let mut p = Project::open(&project)?;
+            let document = p.resolve_document(&doc)?;
+            let code = p.code_by_path(&code)?;
+            let id = p.apply_code(document, start, end, code.id, &coder, &memo)?;
+            writeln!(out, "created segment {id}")?;
+        }
+        Command::Segments {
+            project,
+            filter,
+            format,
+        } => {
+            let p = Project::open(&project)?;
+            let segments = select_segments(&p, &filter)?;
+            match format {
+                Format::Json => print_json(out, &segments)?,
+                Format::Csv => {
+                    write_segments(&p, &segments, &mut *out, CsvOptions::default())?;
+                }
+                Format::Table => print_rows(
+                    out,
+                    format,
+                    &[
+                        "id",
+                        "jobcenter",
+                        "document",
+                        "speaker",
+                        "code",
+                        "coder",
+                        "start",
+                        "end",
+                        "text",
+                    ],
+                    segments.iter().map(|s| {
+                        vec![
+                            s.id.to_string(),
+                            s.jobcenter.clone(),
+                            s.document.clone(),
+                            s.speaker.clone().unwrap_or_default(),
+                            s.code.clone(),
+                            s.coder.clone(),
+                            s.start.to_string(),
+                            s.end.to_string(),
+                            s.text.clone(),
+                        ]
+                    }),
+                )?,
+            }
+        }
+        Command::Matrix {
+            project,
+            by,
+            value,
+            coder,
+            conditions,
+            format,
+        } => {
+            let p = Project::open(&project)?;
+            let data = AnalysisData::load(&p)?;
+            let spec = MatrixSpec {
+                by: if crate::project::fold(&by) == "jobcenter" {
+                    Columns::Jobcenter
+                } else {
+                    Columns::Attribute(by)
+                },
+                measure: match value {
+                    MeasureArg::Segments => Measure::Segments,
+                    MeasureArg::Documents => Measure::Documents,
+                    MeasureArg::Percent => Measure::Percent,
+                    MeasureArg::Coverage => Measure::Coverage,
+                },
+                coder,
+                conditions: assignments(&conditions)?,
+            };
+            let m = matrix::matrix(&data, &spec)?;
+            if format == Format::Json {
+                return print_json(out, &m);
+            }
+            let mut header: Vec<String> = vec!["code".into()];
+            header.extend(m.columns.iter().map(|c| c.label.clone()));
+            header.push(m.all.label.clone());
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let rows = m.rows.iter().map(|r| {
+                let name = if format == Format::Table {
+                    let leaf = r.code.rsplit('/').next().unwrap_or(&r.code);
+                    format!("{}{leaf}", "  ".repeat(r.depth))
+                } else {
+                    r.code.clone()
+                };
+                let mut row = vec![name];
+                row.extend(r.cells.iter().map(|c| c.show(m.measure)));
+                row.push(r.total.show(m.measure));
+                row
+            });
+            let mut rows: Vec<Vec<String>> = rows.collect();
+            let mut documents = vec!["(Dokumente)".to_owned()];
+            documents.extend(m.columns.iter().map(|c| c.documents.to_string()));
+            documents.push(m.all.documents.to_string());
+            rows.push(documents);
+            print_rows(out, format, &header, rows)?;
+        }
+        Command::Export(Export::Csv {
+            project,
+            out: path,
+            delimiter,
+            bom,
+            filter,
+        }) => {
+            let delimiter = match delimiter.as_str() {
+                "," => b',',
+                ";" => b';',
+                "tab" | "\t" => b'\t',
+                other => {
+                    bail!("“{other}” is not a delimiter this export writes; use , or ; or tab")
+                }
+            };
+            let p = Project::open(&project)?;
+            let segments = select_segments(&p, &filter)?;
+            let n = export_segments(&p, &segments, &path, CsvOptions { delimiter, bom })?;
+            writeln!(out, "wrote {n} segments to {}", path.display())?;
+        }
+        Command::Memo {
+            project,
+            target,
+            text,
+        } => {
+            let mut p = Project::open(&project)?;
+            if let Some(segment) = target.segment {
+                let segment = SegmentId(segment);
+                match text {
+                    Some(text) => {
+                        p.set_segment_memo(segment, &text)?;
+                        writeln!(out, "memo of segment {segment} saved")?;
+                    }
+                    None => {
+                        let found = p
+                            .segments(&SegmentFilter::default())?
+                            .into_iter()
+                            .find(|s| s.id == segment)
+                            .ok_or(crate::Error::UnknownSegment(segment.0))?;
+                        write!(out, "{}", found.memo)?;
+                    }
+                }
+                return Ok(());
+            }
+            let target = memo_target(&p, &target)?;
+            match text {
+                Some(text) => {
+                    p.set_memo(&target, &text)?;
+                    writeln!(out, "memo saved")?;
+                }
+                None => {
+                    if let Some(memo) = p.memo(&target)? {
+                        write!(out, "{}", memo.text)?;
+                    }
+                }
+            }
+        }
+        Command::Undo { project } => {
+            let mut p = Project::open(&project)?;
+            writeln!(out, "undone: {}", p.undo()?)?;
+        }
+        Command::Redo { project } => {
+            let mut p = Project::open(&project)?;
+            writeln!(out, "redone: {}", p.redo()?)?;
+        }
+        Command::Log { project, limit } => {
+            let p = Project::open(&project)?;
+            for action in p.actions(limit)? {
+                writeln!(
+                    out,
+                    "{:>5}  {}  {}{}",
+                    action.id,
+                    action.at,
+                    action.label,
+                    if action.undone { "  (undone)" } else { "" }
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct CodeRow {
+    id: i64,
+    path: String,
+    name: String,
+    depth: usize,
+    color: String,
+    segments: usize,
+    segments_with_subcodes: usize,
+    description: String,
+}
+
+fn assignments(pairs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    Ok(pairs
+        .iter()
+        .map(|p| parse_assignment(p))
+        .collect::<crate::Result<_>>()?)
+}
+
+fn value_of(values: &[(String, String)], name: &str) -> String {
+    values
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn memo_target(p: &Project, args: &MemoArgs) -> anyhow::Result<MemoTarget> {
+    Ok(if let Some(name) = &args.jobcenter {
+        MemoTarget::Jobcenter(p.jobcenter(name)?.id)
+    } else if let Some(doc) = &args.doc {
+        MemoTarget::Document(p.resolve_document(doc)?)
+    } else if let Some(code) = &args.code {
+        MemoTarget::Code(p.code_by_path(code)?.id)
+    } else {
+        MemoTarget::Project
+    })
+}
+
+/// Resolves the segment options against the project and lists the matching segments.
+pub fn select_segments(
+    p: &Project,
+    args: &SegmentArgs,
+) -> anyhow::Result<Vec<crate::model::Segment>> {
+    let mut filter = SegmentFilter::default();
+    for code in &args.codes {
+        filter.codes.push(p.code_by_path(code)?.id);
+    }
+    for name in &args.jobcenters {
+        filter.jobcenters.push(p.jobcenter(name)?.id);
+    }
+    for doc in &args.documents {
+        filter.documents.push(p.resolve_document(doc)?);
+    }
+    for name in &args.coders {
+        filter.coders.push(p.coder(name)?.id);
+    }
+    if !args.conditions.is_empty() {
+        let data = AnalysisData::load(p)?;
+        let conditions = DocumentFilter::new(&data.attributes, &assignments(&args.conditions)?)?;
+        let allowed = conditions.document_ids(&data);
+        if !filter.documents.is_empty() {
+            filter.documents.retain(|d| allowed.contains(d));
+            if filter.documents.is_empty() {
+                return Ok(Vec::new());
+            }
+        } else if allowed.is_empty() {
+            return Ok(Vec::new());
+        } else {
+            filter.documents = allowed;
+        }
+    }
+    Ok(p.segments(&filter)?)
+}
+
+fn print_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Prints rows as an aligned table or as CSV.
+fn print_rows<I>(
+    out: &mut dyn Write,
+    format: Format,
+    header: &[&str],
+    rows: I,
+) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = Vec<String>>,
+{
+    if format == Format::Csv {
+        let mut csv = SafeCsv::new(&mut *out, CsvOptions::default());
+        csv.row(header)?;
+        for row in rows {
+            csv.row(row)?;
+        }
+        csv.finish()?;
+        return Ok(());
+    }
+    const MAX: usize = 60;
+    let shorten = |cell: &str| -> String {
+        let flat: String = cell
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if flat.chars().count() > MAX {
+            let cut: String = flat.chars().take(MAX - 1).collect();
+            format!("{cut}…")
+        } else {
+            flat
+        }
+    };
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| r.iter().map(|c| shorten(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: Vec<String>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(c.chars().count());
+                format!("{c}{}", " ".repeat(pad))
+            })
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    writeln!(
+        out,
+        "{}",
+        line(header.iter().map(|h| h.to_string()).collect())
+    )?;
+    for row in rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    Ok(())
+}
+
+/// Parses the arguments, runs the command and turns any error into one sentence on stderr.
+pub fn main_with_args(cli: Cli) -> std::process::ExitCode {
+    let Some(command) = cli.command else {
+        println!("{NO_GUI_YET}");
+        return std::process::ExitCode::SUCCESS;
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = run(command, &mut out);
+    let flushed = out.flush();
+    match result.and(flushed.map_err(anyhow::Error::from)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return std::process::ExitCode::SUCCESS;
+            }
+            eprintln!("kodierwerk: {}", sentence(&error));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes as one sentence.
+fn sentence(error: &anyhow::Error) -> String {
+    let mut text = format!("{error:#}");
+    if let Some(first) = text.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}

@@ -1,0 +1,4 @@
+//! Codes, code paths, codebooks and character ranges.
+
+pub mod codebook;
+pub mod range;

@@ -1,0 +1,120 @@
+//! The errors a researcher can cause, each worded as a sentence that says what happened and what to do.
+
+use std::path::PathBuf;
+
+use crate::coding::range::RangeError;
+
+/// Everything the core refuses, with the sentence the person reads.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} does not exist. Create a project with `kodierwerk new {}`.", .0.display(), .0.display())]
+    ProjectMissing(PathBuf),
+    #[error("{} exists already; choose another file name or open the existing project.", .0.display())]
+    ProjectExists(PathBuf),
+    #[error("{} is a folder, not a project file.", .0.display())]
+    ProjectIsDirectory(PathBuf),
+    #[error("{} is not a Kodierwerk project ({reason}).", .path.display())]
+    NotAProject { path: PathBuf, reason: String },
+    #[error(
+        "{} was written by a newer Kodierwerk (project format {found}, this program knows up to {known}). Update Kodierwerk to open it; the file was not changed.",
+        .path.display()
+    )]
+    NewerVersion {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "the project file is in use by another Kodierwerk window or command; close that and try again"
+    )]
+    Busy,
+    #[error(
+        "the project file cannot be written (read-only file or folder); copy it to a folder you may write to"
+    )]
+    ReadOnly,
+    #[error("the disk is full; free some space and repeat the last step (nothing was lost)")]
+    DiskFull,
+    #[error("no document named or numbered “{0}” in this project (see `kodierwerk docs`)")]
+    UnknownDocument(String),
+    #[error("“{0}” names more than one document; use its number from `kodierwerk docs`")]
+    AmbiguousDocument(String),
+    #[error("the same text is already in the project as document “{0}”")]
+    DuplicateText(String),
+    #[error("a document named “{0}” is already in the project; rename the file")]
+    DocumentNameTaken(String),
+    #[error("no jobcenter given: name one with --jobcenter NAME or in the file's front matter")]
+    NoJobcenter,
+    #[error(
+        "no code “{0}” in the code system (see `kodierwerk codes`, or create it with `kodierwerk add-code`)"
+    )]
+    UnknownCode(String),
+    #[error("no jobcenter “{0}” in this project (see `kodierwerk jobcenter`)")]
+    UnknownJobcenter(String),
+    #[error("no coder “{0}” in this project")]
+    UnknownCoder(String),
+    #[error("no segment number {0} in this project")]
+    UnknownSegment(i64),
+    #[error("“{0}” is not a usable code path: {1}")]
+    BadCodePath(String, &'static str),
+    #[error("a code “{0}” exists already at that place in the code system")]
+    DuplicateCode(String),
+    #[error("“{0}” is not a colour; write it as #RRGGBB, e.g. #3B6FB6")]
+    BadColor(String),
+    #[error("“{value}” is not a value of {attribute}; allowed are: {allowed}")]
+    BadAttributeValue {
+        attribute: String,
+        value: String,
+        allowed: String,
+    },
+    #[error("“{0}” is not a date; write it as YYYY-MM-DD, e.g. 2024-03-14")]
+    BadDate(String),
+    #[error("“{0}” must have the form KEY=VALUE")]
+    BadAssignment(String),
+    #[error("“{0}” is a {1} attribute and cannot be used here")]
+    WrongAttributeScope(String, &'static str),
+    #[error("{0}")]
+    Range(#[from] RangeError),
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("nothing to redo")]
+    NothingToRedo,
+    #[error("the codebook {file} cannot be read: {reason}")]
+    BadCodebook { file: String, reason: String },
+    #[error("the sample corpus is broken ({0}); this is a bug in this build of Kodierwerk")]
+    BadSampleCorpus(String),
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the project file could not be read or written: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("the action log holds an entry this program cannot read ({0})")]
+    BadLogEntry(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                Error::ReadOnly
+            }
+            Some(ErrorCode::DiskFull) => Error::DiskFull,
+            _ => Error::Sqlite(error),
+        }
+    }
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

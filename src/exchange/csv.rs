@@ -1,0 +1,258 @@
+//! CSV out: coded segments and the CLI's tables, RFC 4180 quoting, safe against formula injection,
+//! written to a temporary file and renamed so that a failed export leaves no half file.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::{DocumentId, JobcenterId, Scope, Segment};
+use crate::project::Project;
+
+/// How the CSV is written.
+#[derive(Clone, Copy, Debug)]
+pub struct CsvOptions {
+    pub delimiter: u8,
+    /// Starts the file with a UTF-8 byte order mark, as German Excel wants.
+    pub bom: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self {
+            delimiter: b',',
+            bom: false,
+        }
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice):
+/// cells starting with `=`, `+`, `-`, `@`, tab or carriage return.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A CSV writer that neutralises every cell.
+pub struct SafeCsv<W: Write> {
+    inner: ::csv::Writer<W>,
+}
+
+impl<W: Write> SafeCsv<W> {
+    pub fn new(out: W, options: CsvOptions) -> Self {
+        Self {
+            inner: ::csv::WriterBuilder::new()
+                .delimiter(options.delimiter)
+                .quote_style(::csv::QuoteStyle::Necessary)
+                .terminator(::csv::Terminator::CRLF)
+                .from_writer(out),
+        }
+    }
+
+    pub fn row<I, S>(&mut self, cells: I) -> std::io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|c| neutralise(c.as_ref()).into_owned())
+            .collect();
+        self.inner
+            .write_record(&cells)
+            .map_err(std::io::Error::other)
+    }
+
+    pub fn finish(self) -> std::io::Result<W> {
+        self.inner.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// Writes a file by way of a temporary file beside it, renamed into place only when complete.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::other("this is a folder; name a file"),
+        ));
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".kodierwerk-export-")
+        .tempfile_in(folder)
+        .map_err(|e| Error::io(folder, e))?;
+    {
+        let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
+        write(&mut buffered).map_err(|e| Error::io(path, e))?;
+        buffered.flush().map_err(|e| Error::io(path, e))?;
+    }
+    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// The header of the segment export: fixed columns around the project's attribute columns.
+pub fn segment_header(
+    jobcenter_attributes: &[String],
+    document_attributes: &[String],
+) -> Vec<String> {
+    let mut header = vec!["segment_id".to_owned(), "jobcenter".to_owned()];
+    header.extend(jobcenter_attributes.iter().cloned());
+    header.push("document".to_owned());
+    header.extend(document_attributes.iter().cloned());
+    header.extend(
+        [
+            "speaker", "code", "coder", "start", "end", "text", "memo", "created",
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    );
+    header
+}
+
+/// Writes the given segments, one row each, with their jobcenter's and document's attributes.
+pub fn write_segments<W: Write>(
+    project: &Project,
+    segments: &[Segment],
+    out: W,
+    options: CsvOptions,
+) -> Result<W> {
+    let jobcenter_attributes: Vec<String> = project
+        .attributes(Scope::Jobcenter)?
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    let document_attributes: Vec<String> = project
+        .attributes(Scope::Document)?
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    let documents: HashMap<DocumentId, _> = project
+        .documents()?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let jobcenters: HashMap<JobcenterId, _> = project
+        .jobcenters()?
+        .into_iter()
+        .map(|j| (j.id, j))
+        .collect();
+    let value = |values: &[(String, String)], name: &str| -> String {
+        values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let io = |e: std::io::Error| Error::io("CSV", e);
+    let mut out = out;
+    if options.bom {
+        out.write_all("\u{feff}".as_bytes()).map_err(io)?;
+    }
+    let mut csv = SafeCsv::new(out, options);
+    csv.row(segment_header(&jobcenter_attributes, &document_attributes))
+        .map_err(io)?;
+    for segment in segments {
+        let document = documents.get(&segment.document_id);
+        let jobcenter = document.and_then(|d| jobcenters.get(&d.jobcenter_id));
+        let mut row = vec![segment.id.to_string(), segment.jobcenter.clone()];
+        for name in &jobcenter_attributes {
+            row.push(
+                jobcenter
+                    .map(|j| value(&j.attributes, name))
+                    .unwrap_or_default(),
+            );
+        }
+        row.push(segment.document.clone());
+        for name in &document_attributes {
+            row.push(
+                document
+                    .map(|d| value(&d.attributes, name))
+                    .unwrap_or_default(),
+            );
+        }
+        row.extend([
+            segment.speaker.clone().unwrap_or_default(),
+            segment.code.clone(),
+            segment.coder.clone(),
+            segment.start.to_string(),
+            segment.end.to_string(),
+            segment.text.clone(),
+            segment.memo.clone(),
+            segment.created_at.clone(),
+        ]);
+        csv.row(row).map_err(io)?;
+    }
+    csv.finish().map_err(io)
+}
+
+/// Exports segments to a CSV file; returns how many rows were written.
+pub fn export_segments(
+    project: &Project,
+    segments: &[Segment],
+    path: &Path,
+    options: CsvOptions,
+) -> Result<usize> {
+    let mut result = Ok(());
+    write_atomically(path, |out| {
+        result = write_segments(project, segments, out, options).map(|_| ());
+        match &result {
+            Ok(()) => Ok(()),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        }
+    })?;
+    result?;
+    Ok(segments.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starts_are_neutralised() {
+        for bad in ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        assert_eq!(neutralise("Bürger:innen; „Akte“"), "Bürger:innen; „Akte“");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn quoting_follows_rfc_4180() {
+        let mut csv = SafeCsv::new(
+            Vec::new(),
+            CsvOptions {
+                delimiter: b';',
+                bom: false,
+            },
+        );
+        csv.row(["a;b", "sagt \"nein\"", "zwei\nZeilen", "ok"])
+            .unwrap();
+        let out = String::from_utf8(csv.finish().unwrap()).unwrap();
+        assert_eq!(out, "\"a;b\";\"sagt \"\"nein\"\"\";\"zwei\nZeilen\";ok\r\n");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let err = write_atomically(&target, |out| {
+            out.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(err.is_err());
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,231 @@
+//! Documents, their immutable texts and their speaker turns.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::{Project, attributes, jobcenters, new_guid};
+use crate::coding::range::{CharPos, CharRange, char_len};
+use crate::error::{Error, Result};
+use crate::model::{DocumentId, DocumentInfo, JobcenterId, Scope, Turn};
+
+/// A document ready to be stored: the importer's result.
+#[derive(Clone, Debug)]
+pub struct NewDocument {
+    pub name: String,
+    pub jobcenter: String,
+    /// The stored text: decoded, without BOM, line endings as `\n`.
+    pub text: String,
+    pub turns: Vec<Turn>,
+    /// The file name it came from (no folders: those may name people or places).
+    pub source_name: String,
+    /// The encoding the file was decoded from.
+    pub encoding: String,
+    pub attributes: Vec<(String, String)>,
+}
+
+/// The SHA-256 of a stored text, in hex: how duplicates are recognised.
+pub fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Project {
+    /// Stores a document whole, or nothing: refuses duplicates by content and by name.
+    pub fn add_document(&mut self, doc: &NewDocument) -> Result<DocumentId> {
+        let hash = content_hash(&doc.text);
+        let mut change = self.change()?;
+        let duplicate: Option<String> = change
+            .tx()
+            .query_row(
+                "SELECT d.name FROM documents d JOIN texts t ON t.id = d.text_id WHERE t.sha256 = ?1",
+                [&hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(existing) = duplicate {
+            return Err(Error::DuplicateText(existing));
+        }
+        if find(change.tx(), &doc.name)?.is_some() {
+            return Err(Error::DocumentNameTaken(doc.name.clone()));
+        }
+        if doc.jobcenter.trim().is_empty() {
+            return Err(Error::NoJobcenter);
+        }
+        let (jobcenter, _) = jobcenters::ensure(&mut change, &doc.jobcenter)?;
+        let text_id: i64 = match change
+            .tx()
+            .query_row("SELECT id FROM texts WHERE sha256 = ?1", [&hash], |r| {
+                r.get(0)
+            })
+            .optional()?
+        {
+            Some(id) => id,
+            None => {
+                change.tx().execute(
+                    "INSERT INTO texts (sha256, char_len, body) VALUES (?1, ?2, ?3)",
+                    params![hash, char_len(&doc.text) as i64, doc.text],
+                )?;
+                change.tx().last_insert_rowid()
+            }
+        };
+        let position: i64 = change.tx().query_row(
+            "SELECT coalesce(max(position), -1) + 1 FROM documents",
+            [],
+            |r| r.get(0),
+        )?;
+        let id = change.insert(
+            "documents",
+            "INSERT INTO documents (jobcenter_id, name, text_id, source_name, encoding, position, guid, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            &[
+                &jobcenter.0,
+                &doc.name,
+                &text_id,
+                &doc.source_name,
+                &doc.encoding,
+                &position,
+                &new_guid(),
+            ],
+        )?;
+        for (ordinal, turn) in doc.turns.iter().enumerate() {
+            change.insert(
+                "turns",
+                r#"INSERT INTO turns (document_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
+                &[
+                    &id,
+                    &(ordinal as i64),
+                    &turn.speaker,
+                    &turn.timestamp,
+                    &(turn.range.start.0 as i64),
+                    &(turn.range.end.0 as i64),
+                ],
+            )?;
+        }
+        for (key, value) in &doc.attributes {
+            attributes::set_value(&mut change, Scope::Document, id, key, value)?;
+        }
+        change.commit(&format!("Dokument „{}“ importiert", doc.name))?;
+        Ok(DocumentId(id))
+    }
+
+    /// Sets (or with an empty value, removes) attributes of a document.
+    pub fn set_document_attributes(
+        &mut self,
+        document: DocumentId,
+        values: &[(String, String)],
+    ) -> Result<()> {
+        let name = self.document(document)?.name;
+        let mut change = self.change()?;
+        for (key, value) in values {
+            attributes::set_value(&mut change, Scope::Document, document.0, key, value)?;
+        }
+        change.commit(&format!("Merkmale von „{name}“ geändert"))?;
+        Ok(())
+    }
+
+    /// Finds a document by its number or its name (case does not matter).
+    pub fn resolve_document(&self, reference: &str) -> Result<DocumentId> {
+        let reference = reference.trim();
+        if let Ok(n) = reference.parse::<i64>() {
+            let exists: Option<i64> = self
+                .conn
+                .query_row("SELECT id FROM documents WHERE id = ?1", [n], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = exists {
+                return Ok(DocumentId(id));
+            }
+        }
+        find(&self.conn, reference)?.ok_or_else(|| Error::UnknownDocument(reference.to_owned()))
+    }
+
+    /// All documents in their order.
+    pub fn documents(&self) -> Result<Vec<DocumentInfo>> {
+        self.query_documents(None)
+    }
+
+    /// One document's listing.
+    pub fn document(&self, id: DocumentId) -> Result<DocumentInfo> {
+        self.query_documents(Some(id))?
+            .pop()
+            .ok_or_else(|| Error::UnknownDocument(id.to_string()))
+    }
+
+    /// The stored text of a document, exactly.
+    pub fn document_text(&self, id: DocumentId) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT t.body FROM documents d JOIN texts t ON t.id = d.text_id WHERE d.id = ?1",
+                [id.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::UnknownDocument(id.to_string()))
+    }
+
+    /// The speaker turns of a document, in order.
+    pub fn turns(&self, id: DocumentId) -> Result<Vec<Turn>> {
+        turns(&self.conn, id)
+    }
+
+    fn query_documents(&self, only: Option<DocumentId>) -> Result<Vec<DocumentInfo>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.name, d.jobcenter_id, j.name, d.source_name, d.encoding, t.char_len,
+                    (SELECT count(*) FROM turns u WHERE u.document_id = d.id),
+                    (SELECT count(*) FROM segments s WHERE s.document_id = d.id),
+                    d.imported_at
+             FROM documents d JOIN jobcenters j ON j.id = d.jobcenter_id JOIN texts t ON t.id = d.text_id
+             WHERE ?1 IS NULL OR d.id = ?1
+             ORDER BY j.position, j.id, d.position, d.id",
+        )?;
+        let rows = stmt
+            .query_map([only.map(|d| d.0)], |r| {
+                Ok(DocumentInfo {
+                    id: DocumentId(r.get(0)?),
+                    name: r.get(1)?,
+                    jobcenter_id: JobcenterId(r.get(2)?),
+                    jobcenter: r.get(3)?,
+                    source_name: r.get(4)?,
+                    encoding: r.get(5)?,
+                    chars: r.get::<_, i64>(6)? as usize,
+                    turns: r.get::<_, i64>(7)? as usize,
+                    segments: r.get::<_, i64>(8)? as usize,
+                    attributes: Vec::new(),
+                    imported_at: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|mut doc| {
+                doc.attributes = attributes::values_of(&self.conn, Scope::Document, doc.id.0)?;
+                Ok(doc)
+            })
+            .collect()
+    }
+}
+
+pub(super) fn find(conn: &Connection, name: &str) -> Result<Option<DocumentId>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM documents WHERE name = ?1 COLLATE NOCASE",
+            [name.trim()],
+            |r| r.get(0).map(DocumentId),
+        )
+        .optional()?)
+}
+
+pub(super) fn turns(conn: &Connection, id: DocumentId) -> Result<Vec<Turn>> {
+    let mut stmt = conn.prepare_cached(
+        r#"SELECT speaker, timestamp, start, "end" FROM turns WHERE document_id = ?1 ORDER BY start, ordinal"#,
+    )?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok(Turn {
+            speaker: r.get(0)?,
+            timestamp: r.get(1)?,
+            range: CharRange {
+                start: CharPos(r.get::<_, i64>(2)? as usize),
+                end: CharPos(r.get::<_, i64>(3)? as usize),
+            },
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

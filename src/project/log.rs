@@ -1,0 +1,268 @@
+//! The action log: every change is one transaction that records the rows it touched, before and
+//! after, so that undo and redo work across restarts.
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use crate::error::{Error, Result};
+
+/// The tables whose rows the action log records. Only these names ever reach SQL from the log.
+const LOGGED_TABLES: &[&str] = &[
+    "attributes",
+    "jobcenters",
+    "jobcenter_values",
+    "documents",
+    "document_values",
+    "turns",
+    "codes",
+    "coders",
+    "segments",
+    "memos",
+];
+
+/// One row as it was before and after a change; `None` where it did not exist.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RowChange {
+    pub table: String,
+    pub id: i64,
+    pub before: Option<Map<String, Json>>,
+    pub after: Option<Map<String, Json>>,
+}
+
+/// An entry of the action log, as listed by `kodierwerk log`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Action {
+    pub id: i64,
+    pub at: String,
+    pub label: String,
+    pub undone: bool,
+    pub rows: usize,
+}
+
+/// A change in progress: one transaction that records every row it writes.
+pub struct Change<'c> {
+    tx: Transaction<'c>,
+    rows: Vec<RowChange>,
+}
+
+impl<'c> Change<'c> {
+    pub fn begin(conn: &'c mut Connection) -> Result<Self> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        Ok(Self {
+            tx,
+            rows: Vec::new(),
+        })
+    }
+
+    /// The transaction, for reads and for writes that the log does not record (texts).
+    pub fn tx(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
+    /// Runs an INSERT and records the new row.
+    pub fn insert(
+        &mut self,
+        table: &'static str,
+        sql: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<i64> {
+        self.tx.execute(sql, values)?;
+        let id = self.tx.last_insert_rowid();
+        let after = snapshot(&self.tx, table, id)?;
+        self.rows.push(RowChange {
+            table: table.to_owned(),
+            id,
+            before: None,
+            after,
+        });
+        Ok(id)
+    }
+
+    /// Runs an UPDATE of one row and records it before and after.
+    pub fn update(
+        &mut self,
+        table: &'static str,
+        id: i64,
+        sql: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<()> {
+        let before = snapshot(&self.tx, table, id)?;
+        self.tx.execute(sql, values)?;
+        let after = snapshot(&self.tx, table, id)?;
+        self.rows.push(RowChange {
+            table: table.to_owned(),
+            id,
+            before,
+            after,
+        });
+        Ok(())
+    }
+
+    /// Deletes one row and records what it held.
+    pub fn delete(&mut self, table: &'static str, id: i64) -> Result<()> {
+        let before = snapshot(&self.tx, table, id)?;
+        self.tx
+            .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        self.rows.push(RowChange {
+            table: table.to_owned(),
+            id,
+            before,
+            after: None,
+        });
+        Ok(())
+    }
+
+    /// Commits the change as one entry of the action log; the redo history ends here.
+    pub fn commit(self, label: &str) -> Result<i64> {
+        let Change { tx, rows } = self;
+        tx.execute("DELETE FROM actions WHERE state = 'undone'", [])?;
+        let changes =
+            serde_json::to_string(&rows).map_err(|e| Error::BadLogEntry(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO actions (at, label, changes, state) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, 'done')",
+            params![label, changes],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+}
+
+/// Undoes the latest change that is not undone yet; returns its label.
+pub fn undo(conn: &mut Connection) -> Result<String> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let latest: Option<(i64, String, String)> = tx
+        .query_row(
+            "SELECT id, label, changes FROM actions WHERE state = 'done' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((id, label, changes)) = latest else {
+        return Err(Error::NothingToUndo);
+    };
+    let rows = parse_changes(&changes)?;
+    for row in rows.iter().rev() {
+        restore(&tx, &row.table, row.id, row.before.as_ref())?;
+    }
+    tx.execute("UPDATE actions SET state = 'undone' WHERE id = ?1", [id])?;
+    tx.commit()?;
+    Ok(label)
+}
+
+/// Redoes the earliest undone change; returns its label.
+pub fn redo(conn: &mut Connection) -> Result<String> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let next: Option<(i64, String, String)> = tx
+        .query_row(
+            "SELECT id, label, changes FROM actions WHERE state = 'undone' ORDER BY id ASC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((id, label, changes)) = next else {
+        return Err(Error::NothingToRedo);
+    };
+    let rows = parse_changes(&changes)?;
+    for row in &rows {
+        restore(&tx, &row.table, row.id, row.after.as_ref())?;
+    }
+    tx.execute("UPDATE actions SET state = 'done' WHERE id = ?1", [id])?;
+    tx.commit()?;
+    Ok(label)
+}
+
+/// The action log, newest first.
+pub fn actions(conn: &Connection, limit: usize) -> Result<Vec<Action>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, label, state, json_array_length(changes) FROM actions ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(Action {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            label: r.get(2)?,
+            undone: r.get::<_, String>(3)? == "undone",
+            rows: r.get::<_, i64>(4)? as usize,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn parse_changes(changes: &str) -> Result<Vec<RowChange>> {
+    serde_json::from_str(changes).map_err(|e| Error::BadLogEntry(e.to_string()))
+}
+
+fn checked_table(table: &str) -> Result<&'static str> {
+    LOGGED_TABLES
+        .iter()
+        .find(|t| **t == table)
+        .copied()
+        .ok_or_else(|| Error::BadLogEntry(format!("unknown table {table}")))
+}
+
+fn snapshot(conn: &Connection, table: &'static str, id: i64) -> Result<Option<Map<String, Json>>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let row = stmt
+        .query_row([id], |r| {
+            let mut map = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let value = match r.get_ref(i)? {
+                    ValueRef::Null => Json::Null,
+                    ValueRef::Integer(n) => Json::from(n),
+                    ValueRef::Real(x) => Json::from(x),
+                    ValueRef::Text(t) => Json::from(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Json::from(b.to_vec()),
+                };
+                map.insert(name.clone(), value);
+            }
+            Ok(map)
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// Puts a row back to a recorded image: removes it, then inserts the image if there is one.
+fn restore(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    image: Option<&Map<String, Json>>,
+) -> Result<()> {
+    let table = checked_table(table)?;
+    conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+    let Some(image) = image else {
+        return Ok(());
+    };
+    let mut columns = Vec::with_capacity(image.len());
+    let mut values = Vec::with_capacity(image.len());
+    for (name, value) in image {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(Error::BadLogEntry(format!("bad column name {name}")));
+        }
+        columns.push(format!("\"{name}\""));
+        values.push(match value {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Integer(i64::from(*b)),
+            Json::Number(n) => match n.as_i64() {
+                Some(i) => Value::Integer(i),
+                None => Value::Real(n.as_f64().unwrap_or_default()),
+            },
+            Json::String(s) => Value::Text(s.clone()),
+            other => return Err(Error::BadLogEntry(format!("unexpected value {other}"))),
+        });
+    }
+    let placeholders = (1..=values.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({placeholders})",
+        columns.join(", ")
+    );
+    conn.execute(&sql, rusqlite::params_from_iter(values))?;
+    Ok(())
+}

@@ -1,0 +1,339 @@
+//! The project file: one SQLite database per project. The only place in Kodierwerk with SQL.
+//!
+//! Every change a researcher makes is one committed transaction that also writes an entry of the
+//! action log ([`log`]); nothing waits in memory for a "save".
+
+mod attributes;
+mod codes;
+mod documents;
+mod jobcenters;
+pub mod log;
+mod memos;
+pub mod schema;
+mod segments;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+pub use attributes::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, canonical_value, fold};
+pub use documents::{NewDocument, content_hash};
+pub use segments::SegmentFilter;
+
+/// An open project file.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project").field("path", &self.path).finish()
+    }
+}
+
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Project {
+    /// Creates a new, empty project file; refuses to overwrite anything.
+    pub fn create(path: &Path) -> Result<Self> {
+        if path.exists() {
+            return Err(Error::ProjectExists(path.to_owned()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::CannotOpen) => Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the folder does not exist or cannot be written",
+                ),
+            ),
+            _ => Error::from(e),
+        })?;
+        let mut project = Self {
+            conn,
+            path: path.to_owned(),
+        };
+        let result = project.initialise();
+        if result.is_err() {
+            drop(project);
+            remove_database(path);
+        }
+        result?;
+        Self::open(path)
+    }
+
+    /// Opens an existing project, migrating an older one after copying it aside.
+    pub fn open(path: &Path) -> Result<Self> {
+        check_file(path)?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let not_ours = |reason: &str| Error::NotAProject {
+            path: path.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let application_id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => not_ours("the file is damaged"),
+                _ => Error::from(e),
+            })?;
+        if application_id != schema::APPLICATION_ID {
+            return Err(not_ours("it is a database of another program"));
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > schema::CURRENT_VERSION {
+            return Err(Error::NewerVersion {
+                path: path.to_owned(),
+                found: version,
+                known: schema::CURRENT_VERSION,
+            });
+        }
+        configure(&conn)?;
+        let mut project = Self {
+            conn,
+            path: path.to_owned(),
+        };
+        if version < schema::CURRENT_VERSION {
+            project.back_up_before_migration(version)?;
+            project.migrate(version)?;
+        }
+        Ok(project)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Undoes the latest change; returns what it was.
+    pub fn undo(&mut self) -> Result<String> {
+        log::undo(&mut self.conn)
+    }
+
+    /// Redoes the change undone last; returns what it was.
+    pub fn redo(&mut self) -> Result<String> {
+        log::redo(&mut self.conn)
+    }
+
+    /// The newest `limit` entries of the action log.
+    pub fn actions(&self, limit: usize) -> Result<Vec<log::Action>> {
+        log::actions(&self.conn, limit)
+    }
+
+    /// Runs SQLite's own consistency check; `ok` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    fn change(&mut self) -> Result<log::Change<'_>> {
+        log::Change::begin(&mut self.conn)
+    }
+
+    fn initialise(&mut self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.migrate(0)
+    }
+
+    /// Brings the schema from version `from` to the current one, one committed step per version.
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        for version in from..schema::CURRENT_VERSION {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(schema::MIGRATIONS[version as usize])?;
+            if version == 0 {
+                tx.execute(
+                    "INSERT INTO project_info (key, value) VALUES ('guid', ?1), ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    [new_guid()],
+                )?;
+                attributes::insert_builtin(&tx)?;
+            }
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn back_up_before_migration(&self, version: i64) -> Result<()> {
+        let stem = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into());
+        let mut backup = self
+            .path
+            .with_file_name(format!("{stem}.before-format-{version}"));
+        let mut n = 1;
+        while backup.exists() {
+            n += 1;
+            backup = self
+                .path
+                .with_file_name(format!("{stem}.before-format-{version}.{n}"));
+        }
+        self.conn
+            .backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)?;
+        Ok(())
+    }
+}
+
+/// Settings of every connection: write-ahead log, durable commits, foreign keys, patience with a
+/// second process.
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Refuses what is plainly no project before SQLite touches it.
+fn check_file(path: &Path) -> Result<()> {
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::ProjectMissing(path.to_owned()),
+        _ => Error::io(path, e),
+    })?;
+    if metadata.is_dir() {
+        return Err(Error::ProjectIsDirectory(path.to_owned()));
+    }
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let read = file.read(&mut head).map_err(|e| Error::io(path, e))?;
+    if read == 0 {
+        return Err(Error::NotAProject {
+            path: path.to_owned(),
+            reason: "the file is empty".into(),
+        });
+    }
+    if read < 16 || &head != SQLITE_MAGIC {
+        return Err(Error::NotAProject {
+            path: path.to_owned(),
+            reason: "it is not an SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
+fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// A fresh GUID for an entity, kept for the life of the project (REFI-QDA exchange needs stable ones).
+pub(crate) fn new_guid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_project_reopens_with_its_version_and_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.kodierwerk");
+        drop(Project::create(&path).unwrap());
+        let project = Project::open(&path).unwrap();
+        let version: i64 = project
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, schema::CURRENT_VERSION);
+        let mode: String = project
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert!(matches!(
+            Project::create(&path),
+            Err(Error::ProjectExists(_))
+        ));
+    }
+
+    #[test]
+    fn a_newer_project_is_refused_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.kodierwerk");
+        drop(Project::create(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", schema::CURRENT_VERSION + 1)
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Project::open(&path).unwrap_err();
+        assert!(matches!(err, Error::NewerVersion { .. }), "{err}");
+        assert!(err.to_string().contains("newer Kodierwerk"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn an_older_project_is_copied_aside_then_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.kodierwerk");
+        {
+            // A file of version 0: marked as ours, but with no schema yet.
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+        }
+        let project = Project::open(&path).unwrap();
+        let version: i64 = project
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, schema::CURRENT_VERSION);
+        assert!(dir.path().join("old.kodierwerk.before-format-0").exists());
+    }
+
+    #[test]
+    fn other_files_are_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.kodierwerk");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(
+            Project::open(&empty)
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+
+        let text = dir.path().join("notes.kodierwerk");
+        std::fs::write(&text, b"just some notes").unwrap();
+        assert!(matches!(
+            Project::open(&text),
+            Err(Error::NotAProject { .. })
+        ));
+
+        let foreign = dir.path().join("other.sqlite");
+        Connection::open(&foreign)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let before = std::fs::read(&foreign).unwrap();
+        let err = Project::open(&foreign).unwrap_err();
+        assert!(err.to_string().contains("another program"), "{err}");
+        assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+        assert!(matches!(
+            Project::open(dir.path()),
+            Err(Error::ProjectIsDirectory(_))
+        ));
+        assert!(matches!(
+            Project::open(&dir.path().join("missing.kodierwerk")),
+            Err(Error::ProjectMissing(_))
+        ));
+    }
+}

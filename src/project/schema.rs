@@ -1,0 +1,152 @@
+//! The project file's schema and its forward migrations.
+//!
+//! `PRAGMA user_version` holds the schema version; `PRAGMA application_id` marks the file as a
+//! Kodierwerk project. Migration `n` takes a file from version `n` to `n + 1`.
+
+/// "KDWK" in ASCII: marks an SQLite file as a Kodierwerk project.
+pub const APPLICATION_ID: i32 = 0x4B44_574B;
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: i64 = 1;
+
+/// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// Version 1: the foundation.
+///
+/// Dependent rows are removed by the core explicitly (no `ON DELETE CASCADE`), so that every row a
+/// change removes is recorded in the action log and can be restored by undo.
+const V1: &str = r#"
+CREATE TABLE project_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE attributes (
+    id       INTEGER PRIMARY KEY,
+    scope    TEXT NOT NULL CHECK (scope IN ('jobcenter', 'document')),
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('choice', 'text', 'date')),
+    choices  TEXT,
+    position INTEGER NOT NULL,
+    guid     TEXT NOT NULL UNIQUE
+);
+CREATE UNIQUE INDEX attributes_name ON attributes (scope, name COLLATE NOCASE);
+
+CREATE TABLE jobcenters (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    guid       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX jobcenters_name ON jobcenters (name COLLATE NOCASE);
+
+CREATE TABLE jobcenter_values (
+    id           INTEGER PRIMARY KEY,
+    jobcenter_id INTEGER NOT NULL REFERENCES jobcenters (id) DEFERRABLE INITIALLY DEFERRED,
+    attribute_id INTEGER NOT NULL REFERENCES attributes (id) DEFERRABLE INITIALLY DEFERRED,
+    value        TEXT NOT NULL,
+    UNIQUE (jobcenter_id, attribute_id)
+);
+
+-- Texts are immutable and addressed by content; documents point at them. Undoing an import removes the
+-- document but keeps its text, so that redo can bring it back.
+CREATE TABLE texts (
+    id       INTEGER PRIMARY KEY,
+    sha256   TEXT NOT NULL UNIQUE,
+    char_len INTEGER NOT NULL,
+    body     TEXT NOT NULL
+);
+
+CREATE TABLE documents (
+    id           INTEGER PRIMARY KEY,
+    jobcenter_id INTEGER NOT NULL REFERENCES jobcenters (id) DEFERRABLE INITIALLY DEFERRED,
+    name         TEXT NOT NULL,
+    text_id      INTEGER NOT NULL REFERENCES texts (id) DEFERRABLE INITIALLY DEFERRED,
+    source_name  TEXT NOT NULL,
+    encoding     TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    guid         TEXT NOT NULL UNIQUE,
+    imported_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX documents_name ON documents (name COLLATE NOCASE);
+CREATE INDEX documents_jobcenter ON documents (jobcenter_id);
+
+CREATE TABLE document_values (
+    id           INTEGER PRIMARY KEY,
+    document_id  INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,
+    attribute_id INTEGER NOT NULL REFERENCES attributes (id) DEFERRABLE INITIALLY DEFERRED,
+    value        TEXT NOT NULL,
+    UNIQUE (document_id, attribute_id)
+);
+
+CREATE TABLE turns (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,
+    ordinal     INTEGER NOT NULL,
+    speaker     TEXT NOT NULL,
+    timestamp   TEXT,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    CHECK (start <= "end")
+);
+CREATE INDEX turns_document ON turns (document_id, start);
+
+CREATE TABLE codes (
+    id          INTEGER PRIMARY KEY,
+    parent_id   INTEGER REFERENCES codes (id) DEFERRABLE INITIALLY DEFERRED,
+    name        TEXT NOT NULL CHECK (name <> '' AND instr(name, '/') = 0),
+    color       TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL,
+    guid        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX codes_name ON codes (coalesce(parent_id, 0), name);
+
+CREATE TABLE coders (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    guid       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX coders_name ON coders (name COLLATE NOCASE);
+
+CREATE TABLE segments (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,
+    code_id     INTEGER NOT NULL REFERENCES codes (id) DEFERRABLE INITIALLY DEFERRED,
+    coder_id    INTEGER NOT NULL REFERENCES coders (id) DEFERRABLE INITIALLY DEFERRED,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    memo        TEXT NOT NULL DEFAULT '',
+    guid        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    modified_at TEXT NOT NULL,
+    CHECK (start < "end")
+);
+CREATE INDEX segments_document ON segments (document_id, start);
+CREATE INDEX segments_code ON segments (code_id);
+
+CREATE TABLE memos (
+    id          INTEGER PRIMARY KEY,
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('project', 'jobcenter', 'document', 'code')),
+    target_id   INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    guid        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    modified_at TEXT NOT NULL,
+    UNIQUE (target_kind, target_id)
+);
+
+-- One row per change a researcher made, with the rows it changed before and after, for undo and redo.
+CREATE TABLE actions (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    label   TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    state   TEXT NOT NULL CHECK (state IN ('done', 'undone'))
+);
+"#;
