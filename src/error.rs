@@ -68,6 +68,10 @@ pub enum Error {
     },
     #[error("“{0}” is not a date; write it as YYYY-MM-DD, e.g. 2024-03-14")]
     BadDate(String),
+    #[error(
+        "no attribute “{0}” in this project (`kodierwerk jobcenters` and `kodierwerk docs` show them)"
+    )]
+    UnknownAttribute(String),
     #[error("“{0}” must have the form KEY=VALUE")]
     BadAssignment(String),
     #[error("“{0}” is a {1} attribute and cannot be used here")]

@@ -23,7 +23,7 @@ pub fn find_attribute<'a>(attributes: &'a [Attribute], name: &str) -> Result<&'a
     attributes
         .iter()
         .find(|a| fold(&a.name) == fold(name))
-        .ok_or_else(|| Error::BadAssignment(format!("{name} (no such attribute)")))
+        .ok_or_else(|| Error::UnknownAttribute(name.to_owned()))
 }
 
 /// Conditions, resolved to their attributes: values of one attribute are alternatives (OR), different

@@ -248,3 +248,49 @@ pub fn prepare(
         decoded.how,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coding::range::TextIndex;
+
+    fn check(file_name: &str, bytes: &[u8]) {
+        if let Ok((doc, _)) = prepare(
+            file_name,
+            bytes,
+            &ImportOptions {
+                jobcenter: Some("X".into()),
+                ..ImportOptions::default()
+            },
+        ) {
+            let index = TextIndex::new(&doc.text);
+            assert!(!doc.text.contains('\r'));
+            for turn in &doc.turns {
+                assert!(turn.range.start <= turn.range.end);
+                assert!(index.slice(turn.range).is_some(), "turn outside the text");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+            check("x.txt", &bytes);
+            check("x.md", &bytes);
+        }
+
+        #[test]
+        fn transcript_like_text_keeps_turns_on_the_text(
+            lines in proptest::collection::vec(
+                ("(I|B|B1|Frau K\\.|#00:0[0-9]:1[0-9]#|\\[00:01:02\\]|[a-zäöüß ]{0,5}):?[ \\t]?", "\\PC{0,40}"),
+                0..20,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let newline = if crlf { "\r\n" } else { "\n" };
+            let text: String = lines.iter().map(|(a, b)| format!("{a}{b}{newline}")).collect();
+            check("x.txt", text.as_bytes());
+            check("x.md", text.as_bytes());
+        }
+    }
+}

@@ -131,7 +131,7 @@ pub(super) fn resolve(
         return Err(Error::WrongAttributeScope(found.name, other.as_str()));
     }
     if !create {
-        return Err(Error::BadAssignment(key.to_owned()));
+        return Err(Error::UnknownAttribute(key.to_owned()));
     }
     let position: i64 = change.tx().query_row(
         "SELECT coalesce(max(position), -1) + 1 FROM attributes",
