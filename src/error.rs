@@ -58,6 +58,20 @@ pub enum Error {
     BadCodePath(String, &'static str),
     #[error("a code “{0}” exists already at that place in the code system")]
     DuplicateCode(String),
+    #[error("“{0}” is not a usable code name: {1}")]
+    BadCodeName(String, &'static str),
+    #[error(
+        "the code “{code}” cannot be moved into “{target}”, because that is the code itself or one of its sub-codes; choose a place outside “{code}”"
+    )]
+    MoveIntoOwnSubtree { code: String, target: String },
+    #[error(
+        "the code “{code}” cannot be merged into “{target}”, because that is the code itself or one of its sub-codes; choose a code outside “{code}”"
+    )]
+    MergeIntoOwnSubtree { code: String, target: String },
+    #[error(
+        "the code “{code}” is not {place}, so nothing can be placed before it there; choose one of the codes at the new place"
+    )]
+    NotASibling { code: String, place: String },
     #[error("“{0}” is not a colour; write it as #RRGGBB, e.g. #3B6FB6")]
     BadColor(String),
     #[error("“{value}” is not a value of {attribute}; allowed are: {allowed}")]

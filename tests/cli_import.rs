@@ -38,7 +38,9 @@ fn every_encoding_arrives_as_the_same_text() {
     let text9 = TEXT.replace(['„', '“'], "\"").replace('–', "-");
     let stored9 = text9.replace("\r\n", "\n");
     let latin9 = encoding_rs::ISO_8859_15.encode(&text9).0.into_owned();
-    let cases: Vec<(&str, Vec<u8>, Vec<&str>, &str, &str)> = vec![
+    // (file, bytes, extra arguments, expected encoding, expected text)
+    type Case<'a> = (&'a str, Vec<u8>, Vec<&'a str>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             "utf8.txt",
             TEXT.as_bytes().to_vec(),

@@ -11,6 +11,8 @@ pub mod log;
 mod memos;
 pub mod schema;
 mod segments;
+#[cfg(test)]
+mod testing;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

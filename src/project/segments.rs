@@ -9,7 +9,7 @@ use super::{Project, codes, documents, new_guid};
 use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::error::{Error, Result};
 use crate::model::{
-    CodeId, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId, SegmentSpan,
+    Code, CodeId, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId, SegmentSpan,
 };
 
 /// Which segments to list; an empty list means "all".
@@ -136,7 +136,6 @@ impl Project {
     /// Segments that pass the filter, by jobcenter, document and position.
     pub fn segments(&self, filter: &SegmentFilter) -> Result<Vec<Segment>> {
         let codes = codes::codes(&self.conn)?;
-        let paths: HashMap<CodeId, &str> = codes.iter().map(|c| (c.id, c.path.as_str())).collect();
         let wanted_codes: Option<HashSet<CodeId>> = (!filter.codes.is_empty()).then(|| {
             let mut set: HashSet<CodeId> = filter.codes.iter().copied().collect();
             // Parents come before children, so one pass collects every subtree.
@@ -149,52 +148,178 @@ impl Project {
             }
             set
         });
-        let mut stmt = self.conn.prepare_cached(
-            r#"SELECT s.id, s.document_id, d.name, d.jobcenter_id, j.name, s.code_id, s.coder_id, c.name,
-                      s.start, s."end", s.text, s.memo, s.created_at, s.modified_at
-               FROM segments s
-               JOIN documents d ON d.id = s.document_id
-               JOIN jobcenters j ON j.id = d.jobcenter_id
-               JOIN coders c ON c.id = s.coder_id
-               ORDER BY j.position, j.id, d.position, d.id, s.start, s."end", s.id"#,
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        let mut speakers = SpeakerCache::default();
-        while let Some(r) = rows.next()? {
-            let document_id = DocumentId(r.get(1)?);
-            let jobcenter_id = JobcenterId(r.get(3)?);
-            let code_id = CodeId(r.get(5)?);
-            let coder_id = CoderId(r.get(6)?);
-            if !filter.documents.is_empty() && !filter.documents.contains(&document_id)
-                || !filter.jobcenters.is_empty() && !filter.jobcenters.contains(&jobcenter_id)
-                || !filter.coders.is_empty() && !filter.coders.contains(&coder_id)
-                || wanted_codes
-                    .as_ref()
-                    .is_some_and(|set| !set.contains(&code_id))
-            {
-                continue;
-            }
-            let start = r.get::<_, i64>(8)? as usize;
-            out.push(Segment {
-                id: SegmentId(r.get(0)?),
-                document_id,
-                document: r.get(2)?,
-                jobcenter: r.get(4)?,
-                code_id,
-                code: paths.get(&code_id).copied().unwrap_or_default().to_owned(),
-                coder: r.get(7)?,
-                start,
-                end: r.get::<_, i64>(9)? as usize,
-                text: r.get(10)?,
-                speaker: speakers.speaker_at(&self.conn, document_id, start)?,
-                memo: r.get(11)?,
-                created_at: r.get(12)?,
-                modified_at: r.get(13)?,
-            });
-        }
-        Ok(out)
+        read_segments(
+            &self.conn,
+            &codes,
+            r#"ORDER BY j.position, j.id, d.position, d.id, s.start, s."end", s.id"#,
+            [],
+            |row| {
+                (filter.documents.is_empty() || filter.documents.contains(&row.document))
+                    && (filter.jobcenters.is_empty() || filter.jobcenters.contains(&row.jobcenter))
+                    && (filter.coders.is_empty() || filter.coders.contains(&row.coder))
+                    && wanted_codes
+                        .as_ref()
+                        .is_none_or(|set| set.contains(&row.code))
+            },
+        )
     }
+
+    /// One segment, with the same fields as [`Project::segments`] gives.
+    pub fn segment(&self, id: SegmentId) -> Result<Segment> {
+        let codes = codes::codes(&self.conn)?;
+        read_segments(&self.conn, &codes, "WHERE s.id = ?1", [id.0], |_| true)?
+            .pop()
+            .ok_or(Error::UnknownSegment(id.0))
+    }
+
+    /// All segments of one document, by start, end and number: what the document view draws.
+    pub fn document_segments(&self, document: DocumentId) -> Result<Vec<Segment>> {
+        let codes = codes::codes(&self.conn)?;
+        read_segments(
+            &self.conn,
+            &codes,
+            r#"WHERE s.document_id = ?1 ORDER BY s.start, s."end", s.id"#,
+            [document.0],
+            |_| true,
+        )
+    }
+
+    /// Changes a segment's range (checked against its document's text) and/or its code.
+    pub fn update_segment(
+        &mut self,
+        segment: SegmentId,
+        range: Option<CharRange>,
+        code: Option<CodeId>,
+    ) -> Result<()> {
+        let mut change = self.change()?;
+        let (document, old_code, old_range, old_text) = change
+            .tx()
+            .query_row(
+                r#"SELECT document_id, code_id, start, "end", text FROM segments WHERE id = ?1"#,
+                [segment.0],
+                |r| {
+                    Ok((
+                        DocumentId(r.get(0)?),
+                        CodeId(r.get(1)?),
+                        CharRange {
+                            start: CharPos(r.get::<_, i64>(2)? as usize),
+                            end: CharPos(r.get::<_, i64>(3)? as usize),
+                        },
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or(Error::UnknownSegment(segment.0))?;
+        let (new_range, new_text) = match range {
+            Some(range) if range != old_range => {
+                let body: String = change.tx().query_row(
+                    "SELECT t.body FROM documents d JOIN texts t ON t.id = d.text_id WHERE d.id = ?1",
+                    [document.0],
+                    |r| r.get(0),
+                )?;
+                let index = TextIndex::new(&body);
+                let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
+                let text = index.slice(range).unwrap_or_default().to_owned();
+                (range, text)
+            }
+            _ => (old_range, old_text),
+        };
+        let new_code = code.unwrap_or(old_code);
+        let new_path = codes::code_path(change.tx(), new_code)?;
+        if new_range == old_range && new_code == old_code {
+            return Ok(());
+        }
+        change.update(
+            "segments",
+            segment.0,
+            r#"UPDATE segments SET code_id = ?1, start = ?2, "end" = ?3, text = ?4,
+                   modified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+               WHERE id = ?5"#,
+            &[
+                &new_code.0,
+                &(new_range.start.0 as i64),
+                &(new_range.end.0 as i64),
+                &new_text,
+                &segment.0,
+            ],
+        )?;
+        let label = if new_code == old_code {
+            format!("Bereich von Segment {segment} auf {new_range} geändert")
+        } else if new_range == old_range {
+            let old_path = codes::code_path(change.tx(), old_code)?;
+            format!("Segment {segment} von „{old_path}“ auf „{new_path}“ umcodiert")
+        } else {
+            format!("Segment {segment} auf {new_range} mit „{new_path}“ geändert")
+        };
+        change.commit(&label)?;
+        Ok(())
+    }
+}
+
+/// The ids a segment row points at, for filtering before the row is read whole.
+struct SegmentKeys {
+    document: DocumentId,
+    jobcenter: JobcenterId,
+    code: CodeId,
+    coder: CoderId,
+}
+
+/// Reads segments in one query; `clause` adds WHERE and ORDER BY to the joined tables
+/// `segments s`, `documents d`, `jobcenters j` and `coders c`.
+fn read_segments(
+    conn: &Connection,
+    codes: &[Code],
+    clause: &str,
+    params: impl rusqlite::Params,
+    mut keep: impl FnMut(&SegmentKeys) -> bool,
+) -> Result<Vec<Segment>> {
+    let paths: HashMap<CodeId, &str> = codes.iter().map(|c| (c.id, c.path.as_str())).collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        r#"SELECT s.id, s.document_id, d.name, d.jobcenter_id, j.name, s.code_id, s.coder_id, c.name,
+                  s.start, s."end", s.text, s.memo, s.created_at, s.modified_at
+           FROM segments s
+           JOIN documents d ON d.id = s.document_id
+           JOIN jobcenters j ON j.id = d.jobcenter_id
+           JOIN coders c ON c.id = s.coder_id
+           {clause}"#
+    ))?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    let mut speakers = SpeakerCache::default();
+    while let Some(r) = rows.next()? {
+        let keys = SegmentKeys {
+            document: DocumentId(r.get(1)?),
+            jobcenter: JobcenterId(r.get(3)?),
+            code: CodeId(r.get(5)?),
+            coder: CoderId(r.get(6)?),
+        };
+        if !keep(&keys) {
+            continue;
+        }
+        let start = r.get::<_, i64>(8)? as usize;
+        out.push(Segment {
+            id: SegmentId(r.get(0)?),
+            document_id: keys.document,
+            document: r.get(2)?,
+            jobcenter: r.get(4)?,
+            code_id: keys.code,
+            code: paths
+                .get(&keys.code)
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
+            coder: r.get(7)?,
+            start,
+            end: r.get::<_, i64>(9)? as usize,
+            text: r.get(10)?,
+            speaker: speakers.speaker_at(conn, keys.document, start)?,
+            memo: r.get(11)?,
+            created_at: r.get(12)?,
+            modified_at: r.get(13)?,
+        });
+    }
+    Ok(out)
 }
 
 /// The turns of the document read last, to name the speaker of each segment.
@@ -254,4 +379,165 @@ pub(super) fn ensure_coder(change: &mut Change<'_>, name: &str) -> Result<CoderI
         &[&name, &new_guid()],
     )?;
     Ok(CoderId(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{document, project, state};
+    use super::*;
+
+    const TEXT: &str = "Grüß Gott, wir beraten persönlich 😀. Die Software hilft selten.";
+
+    fn range(start: usize, end: usize) -> Option<CharRange> {
+        Some(CharRange::new(start, end).unwrap())
+    }
+
+    fn latest_label(p: &Project) -> String {
+        p.actions(1).unwrap().remove(0).label
+    }
+
+    #[test]
+    fn a_segment_changes_range_and_code_and_undo_restores_it() {
+        let (_dir, mut p) = project();
+        let a = p.add_code("A", None, "").unwrap();
+        let b = p.add_code("B/b1", None, "").unwrap();
+        let doc = document(&mut p, "Interview 1", TEXT);
+        let seg = p.apply_code(doc, 0, 4, a, "Anna", "Memo").unwrap();
+        p.conn
+            .execute(
+                "UPDATE segments SET modified_at = '2000-01-01T00:00:00Z' WHERE id = ?1",
+                [seg.0],
+            )
+            .unwrap();
+        let created = p.segment(seg).unwrap();
+
+        let before = state(&p);
+        p.update_segment(seg, range(23, 35), None).unwrap();
+        let moved = p.segment(seg).unwrap();
+        assert_eq!((moved.start, moved.end), (23, 35));
+        assert_eq!(moved.text, "persönlich 😀");
+        assert_eq!(moved.code, "A");
+        assert_eq!(
+            (moved.memo.as_str(), moved.coder.as_str()),
+            ("Memo", "Anna")
+        );
+        assert_eq!(moved.created_at, created.created_at);
+        assert_ne!(moved.modified_at, created.modified_at);
+        assert_eq!(latest_label(&p), "Bereich von Segment 1 auf 23–35 geändert");
+        let after = state(&p);
+        p.undo().unwrap();
+        assert_eq!(state(&p), before);
+        p.redo().unwrap();
+        assert_eq!(state(&p), after);
+
+        let before = state(&p);
+        p.update_segment(seg, None, Some(b)).unwrap();
+        assert_eq!(p.segment(seg).unwrap().code, "B/b1");
+        assert_eq!(latest_label(&p), "Segment 1 von „A“ auf „B/b1“ umcodiert");
+        let after = state(&p);
+        p.undo().unwrap();
+        assert_eq!(state(&p), before);
+        p.redo().unwrap();
+        assert_eq!(state(&p), after);
+
+        let before = state(&p);
+        p.update_segment(seg, range(0, 4), Some(a)).unwrap();
+        let both = p.segment(seg).unwrap();
+        assert_eq!((both.text.as_str(), both.code.as_str()), ("Grüß", "A"));
+        assert_eq!(latest_label(&p), "Segment 1 auf 0–4 mit „A“ geändert");
+        p.undo().unwrap();
+        assert_eq!(state(&p), before);
+    }
+
+    #[test]
+    fn a_segment_update_is_checked_before_anything_changes() {
+        let (_dir, mut p) = project();
+        let a = p.add_code("A", None, "").unwrap();
+        let doc = document(&mut p, "Interview 1", TEXT);
+        let seg = p.apply_code(doc, 0, 4, a, "Anna", "").unwrap();
+        let len = TEXT.chars().count();
+        let unchanged = state(&p);
+        let actions = p.actions(100).unwrap().len();
+
+        let err = p
+            .update_segment(seg, range(len - 2, len + 1), None)
+            .unwrap_err();
+        assert!(matches!(err, Error::Range(_)), "{err}");
+        assert!(matches!(
+            p.update_segment(seg, None, Some(CodeId(999))),
+            Err(Error::UnknownCode(_))
+        ));
+        assert!(matches!(
+            p.update_segment(SegmentId(999), range(0, 1), None),
+            Err(Error::UnknownSegment(999))
+        ));
+        p.update_segment(seg, range(0, 4), Some(a)).unwrap();
+        p.update_segment(seg, None, None).unwrap();
+        assert_eq!(state(&p), unchanged);
+        assert_eq!(p.actions(100).unwrap().len(), actions);
+
+        p.update_segment(seg, range(len - 1, len), None).unwrap();
+        assert_eq!(p.segment(seg).unwrap().text, ".");
+        assert!(matches!(
+            p.segment(SegmentId(999)),
+            Err(Error::UnknownSegment(999))
+        ));
+    }
+
+    #[test]
+    fn a_document_lists_its_segments_by_position() {
+        let (_dir, mut p) = project();
+        let a = p.add_code("A", None, "").unwrap();
+        let b = p.add_code("A/b", None, "").unwrap();
+        let long = "Wort ".repeat(1_000);
+        let doc = document(&mut p, "Interview 1", &long);
+        let other = document(&mut p, "Interview 2", TEXT);
+        p.apply_code(other, 0, 4, a, "Anna", "").unwrap();
+        // 2,000 segments in one transaction, in an order unlike the one wanted.
+        {
+            let tx = p.conn.transaction().unwrap();
+            let coder: i64 = tx
+                .query_row("SELECT id FROM coders", [], |r| r.get(0))
+                .unwrap();
+            for i in (0..2_000_i64).rev() {
+                let start = (i * 7) % 4_990;
+                let end = start + 1 + i % 9;
+                let code = if i % 3 == 0 { a } else { b };
+                tx.execute(
+                    r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, guid, created_at, modified_at)
+                       VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, 'now', 'now')"#,
+                    rusqlite::params![doc.0, code.0, coder, start, end, new_guid()],
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let listed = p.document_segments(doc).unwrap();
+        assert_eq!(listed.len(), 2_000);
+        assert!(
+            listed
+                .windows(2)
+                .all(|w| (w[0].start, w[0].end, w[0].id) < (w[1].start, w[1].end, w[1].id))
+        );
+        assert!(listed.iter().all(|s| s.speaker.as_deref() == Some("I")));
+        let filtered = p
+            .segments(&SegmentFilter {
+                documents: vec![doc],
+                ..SegmentFilter::default()
+            })
+            .unwrap();
+        assert_eq!(format!("{listed:?}"), format!("{filtered:?}"));
+        assert_eq!(
+            format!("{:?}", p.segment(listed[5].id).unwrap()),
+            format!("{:?}", listed[5])
+        );
+
+        let others = p.document_segments(other).unwrap();
+        assert_eq!(others.len(), 1);
+        assert_eq!(
+            (others[0].code.as_str(), others[0].text.as_str()),
+            ("A", "Grüß")
+        );
+        assert!(p.document_segments(DocumentId(999)).unwrap().is_empty());
+    }
 }
