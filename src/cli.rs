@@ -44,7 +44,7 @@ pub enum MeasureArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Open the desktop workbench on a project.
+    /// Open the desktop workbench on a project (without one: the last project, or the sample project).
     Gui { project: Option<PathBuf> },
     /// Create a new, empty project file.
     New {
@@ -227,15 +227,10 @@ pub struct MemoArgs {
     pub segment: Option<i64>,
 }
 
-/// The text shown when the workbench is asked for; the GUI issue replaces it with the window.
-pub const NO_GUI_YET: &str = "The Kodierwerk workbench window is not part of this build yet. \
-Everything works from the command line: run `kodierwerk --help`, or `kodierwerk sample demo.kodierwerk` \
-to create the sample project.";
-
 /// Runs a command, writing results to `out`.
 pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
-        Command::Gui { .. } => bail!(NO_GUI_YET),
+        Command::Gui { project } => crate::gui::run(project)?,
         Command::New { project, codebook } => {
             let entries = match codebook.as_str() {
                 "default" => codebook::default_codebook()?,
@@ -822,10 +817,7 @@ where
 
 /// Parses the arguments, runs the command and turns any error into one sentence on stderr.
 pub fn main_with_args(cli: Cli) -> std::process::ExitCode {
-    let Some(command) = cli.command else {
-        println!("{NO_GUI_YET}");
-        return std::process::ExitCode::SUCCESS;
-    };
+    let command = cli.command.unwrap_or(Command::Gui { project: None });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = run(command, &mut out);

@@ -9,6 +9,7 @@ pub mod coding;
 pub mod corpus;
 pub mod error;
 pub mod exchange;
+pub mod gui;
 pub mod model;
 pub mod project;
 

@@ -257,7 +257,10 @@ fn new_import_code_list_count_export_and_read_back() {
     assert_eq!(rows.len(), 3);
     for row in &rows {
         let id = &row[col("segment_id")];
-        let expected = segments.iter().find(|s| s["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(id)).unwrap();
+        let expected = segments
+            .iter()
+            .find(|s| s["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(id))
+            .unwrap();
         let text = expected["text"].as_str().unwrap();
         if text.starts_with('=') {
             assert_eq!(&row[col("text")], format!("'{text}"), "formula neutralised");

@@ -1,0 +1,186 @@
+//! Work that takes longer than a frame — import and export — runs on its own thread with its own
+//! connection to the project file, and reports progress; the frame never waits for it.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use crate::corpus::{self, FileReport, ImportOptions, decode};
+use crate::exchange::csv::{CsvOptions, export_segments};
+use crate::model::SegmentId;
+use crate::project::{Project, SegmentFilter};
+
+/// A message from a job's thread.
+#[derive(Debug)]
+pub enum Progress {
+    /// `done` of `total` steps are finished.
+    Step {
+        done: usize,
+        total: usize,
+    },
+    /// An import ended with these reports.
+    Imported(Vec<FileReport>),
+    /// An export wrote this many segments to this file.
+    Exported {
+        rows: usize,
+        path: PathBuf,
+    },
+    Failed(String),
+}
+
+/// A job in progress.
+pub struct Job {
+    pub label: &'static str,
+    pub done: usize,
+    pub total: usize,
+    receiver: Receiver<Progress>,
+}
+
+/// The running jobs and the results waiting to be shown.
+#[derive(Default)]
+pub struct Jobs {
+    pub running: Vec<Job>,
+    /// The report of the last import, shown until the researcher closes it.
+    pub import_report: Option<Vec<FileReport>>,
+    /// A finished export or a failure, to show once.
+    pub finished: Vec<Result<String, String>>,
+    /// Set when a job changed the project, so the caches must be reloaded.
+    pub project_changed: bool,
+}
+
+impl Jobs {
+    pub fn is_busy(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    pub fn start_import(
+        &mut self,
+        project: PathBuf,
+        files: Vec<PathBuf>,
+        jobcenter: Option<String>,
+        encoding: Option<String>,
+    ) {
+        let (sender, receiver) = channel();
+        let total = files.len();
+        std::thread::spawn(move || import(project, files, jobcenter, encoding, sender));
+        self.running.push(Job {
+            label: "import",
+            done: 0,
+            total,
+            receiver,
+        });
+    }
+
+    pub fn start_export(
+        &mut self,
+        project: PathBuf,
+        segments: Vec<SegmentId>,
+        path: PathBuf,
+        delimiter: u8,
+        bom: bool,
+    ) {
+        let (sender, receiver) = channel();
+        let total = segments.len();
+        std::thread::spawn(move || {
+            let result = (|| -> crate::Result<usize> {
+                let p = Project::open(&project)?;
+                let wanted: std::collections::HashSet<SegmentId> = segments.into_iter().collect();
+                let mut all = p.segments(&SegmentFilter::default())?;
+                all.retain(|s| wanted.contains(&s.id));
+                export_segments(&p, &all, &path, CsvOptions { delimiter, bom })
+            })();
+            let _ = sender.send(match result {
+                Ok(rows) => Progress::Exported { rows, path },
+                Err(e) => Progress::Failed(e.to_string()),
+            });
+        });
+        self.running.push(Job {
+            label: "export",
+            done: 0,
+            total,
+            receiver,
+        });
+    }
+
+    /// Collects what the threads reported; returns true if anything changed.
+    pub fn poll(&mut self) -> bool {
+        let mut any = false;
+        let mut still = Vec::new();
+        for mut job in std::mem::take(&mut self.running) {
+            let mut ended = false;
+            loop {
+                match job.receiver.try_recv() {
+                    Ok(Progress::Step { done, total }) => {
+                        job.done = done;
+                        job.total = total;
+                        any = true;
+                    }
+                    Ok(Progress::Imported(reports)) => {
+                        self.project_changed |= reports.iter().any(FileReport::imported);
+                        self.import_report = Some(reports);
+                        ended = true;
+                    }
+                    Ok(Progress::Exported { rows, path }) => {
+                        self.finished
+                            .push(Ok(format!("{rows} → {}", path.display())));
+                        ended = true;
+                    }
+                    Ok(Progress::Failed(message)) => {
+                        self.finished.push(Err(message));
+                        ended = true;
+                    }
+                    Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            any |= ended;
+            if !ended {
+                still.push(job);
+            }
+        }
+        self.running = still;
+        any
+    }
+}
+
+fn import(
+    project: PathBuf,
+    files: Vec<PathBuf>,
+    jobcenter: Option<String>,
+    encoding: Option<String>,
+    sender: Sender<Progress>,
+) {
+    let encoding = match encoding.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(name) => match decode::encoding_by_name(name) {
+            Some(e) => Some(e),
+            None => {
+                let _ = sender.send(Progress::Failed(format!(
+                    "“{name}” is not an encoding this program knows"
+                )));
+                return;
+            }
+        },
+        None => None,
+    };
+    let mut p = match Project::open(&project) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = sender.send(Progress::Failed(e.to_string()));
+            return;
+        }
+    };
+    let options = ImportOptions {
+        jobcenter: jobcenter.filter(|j| !j.trim().is_empty()),
+        attributes: Vec::new(),
+        encoding,
+    };
+    let total = files.len();
+    let mut reports = Vec::with_capacity(total);
+    for (i, file) in files.iter().enumerate() {
+        reports.push(corpus::import_file(&mut p, file, &options));
+        let _ = sender.send(Progress::Step { done: i + 1, total });
+    }
+    let _ = sender.send(Progress::Imported(reports));
+}

@@ -1,0 +1,38 @@
+//! The egui face: the workbench window over the same core as the command line.
+
+pub mod app;
+pub mod command;
+pub mod i18n;
+pub mod jobs;
+pub mod panes;
+pub mod state;
+pub mod widgets;
+
+use std::path::PathBuf;
+
+pub use app::KodierwerkApp;
+
+/// Opens the workbench window on a project (or the last one, or the sample project).
+pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Kodierwerk")
+            .with_inner_size([1500.0, 940.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_drag_and_drop(true),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Kodierwerk",
+        options,
+        Box::new(move |cc| {
+            let settings: state::Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            Ok(Box::new(KodierwerkApp::new(project, settings)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the workbench window could not be opened ({e}); the command line still works, see `kodierwerk --help`"))
+}

@@ -1,0 +1,8 @@
+//! One file per pane; each draws from and writes commands into the [`super::state::WorkbenchState`].
+
+pub mod browser;
+pub mod codes;
+pub mod dialogs;
+pub mod documents;
+pub mod memo;
+pub mod segments;
