@@ -45,7 +45,12 @@ pub enum MeasureArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the desktop workbench on a project (without one: the last project, or the sample project).
-    Gui { project: Option<PathBuf> },
+    Gui {
+        project: Option<PathBuf>,
+        /// Who is coding (remembered for the next start).
+        #[arg(long)]
+        coder: Option<String>,
+    },
     /// Create a new, empty project file.
     New {
         project: PathBuf,
@@ -230,7 +235,7 @@ pub struct MemoArgs {
 /// Runs a command, writing results to `out`.
 pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
-        Command::Gui { project } => crate::gui::run(project)?,
+        Command::Gui { project, coder } => crate::gui::run(project, coder)?,
         Command::New { project, codebook } => {
             let entries = match codebook.as_str() {
                 "default" => codebook::default_codebook()?,
@@ -817,7 +822,10 @@ where
 
 /// Parses the arguments, runs the command and turns any error into one sentence on stderr.
 pub fn main_with_args(cli: Cli) -> std::process::ExitCode {
-    let command = cli.command.unwrap_or(Command::Gui { project: None });
+    let command = cli.command.unwrap_or(Command::Gui {
+        project: None,
+        coder: None,
+    });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = run(command, &mut out);

@@ -163,7 +163,8 @@ impl KodierwerkApp {
                     .show(ui, |ui| codes::code_system_ui(ui, state));
                 egui::Panel::bottom("segments")
                     .resizable(true)
-                    .default_size(230.0)
+                    .default_size(240.0)
+                    .min_size(120.0)
                     .show(ui, |ui| {
                         segments::retrieved_segments_ui(ui, state, &mut export_clicked)
                     });

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub use app::KodierwerkApp;
 
 /// Opens the workbench window on a project (or the last one, or the sample project).
-pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
+pub fn run(project: Option<PathBuf>, coder: Option<String>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Kodierwerk")
@@ -27,10 +27,13 @@ pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
         "Kodierwerk",
         options,
         Box::new(move |cc| {
-            let settings: state::Settings = cc
+            let mut settings: state::Settings = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
+            if let Some(coder) = coder.filter(|c| !c.trim().is_empty()) {
+                settings.coder = coder.trim().to_owned();
+            }
             Ok(Box::new(KodierwerkApp::new(project, settings)))
         }),
     )

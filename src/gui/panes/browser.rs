@@ -133,9 +133,12 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             let block = &open.blocks[i];
             let job = highlights.job(block, &font, text_width);
             let galley = ui.fonts_mut(|f| f.layout_job(job));
-            if !cache.measured[i] || (cache.heights[i] - galley.size().y).abs() > 0.5 {
-                remeasured |= (cache.heights[i] - galley.size().y).abs() > 0.5;
-                cache.heights[i] = galley.size().y;
+            // Speaker and timestamp stand on two lines beside the text.
+            let lines = if block.timestamp.is_some() { 2.0 } else { 1.0 };
+            let height = galley.size().y.max(lines * row_height);
+            if !cache.measured[i] || (cache.heights[i] - height).abs() > 0.5 {
+                remeasured |= (cache.heights[i] - height).abs() > 0.5;
+                cache.heights[i] = height;
                 cache.measured[i] = true;
             }
             let top = origin.y + tops[i];
@@ -151,6 +154,9 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             ui.scope_id().with("browser-text"),
             Sense::click_and_drag(),
         );
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Document, true, tr.document_text)
+        });
         handle_pointer(ui, state, &mut cache, &response, &laid_out, open);
 
         let painter = ui.painter().clone();
@@ -230,11 +236,13 @@ fn find_bar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let tr = state.tr;
     ui.horizontal(|ui| {
         ui.label(tr.find);
-        let edit = ui.add(
-            egui::TextEdit::singleline(&mut state.find.query)
-                .desired_width(220.0)
-                .id_salt("find"),
-        );
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.find.query)
+                    .desired_width(220.0)
+                    .id_salt("find"),
+            )
+            .accessible_name(tr.find);
         if state.find.focus {
             edit.request_focus();
             state.find.focus = false;
@@ -659,7 +667,9 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                         format!("{}{}", "  ".repeat(code.depth), code.name),
                     );
                 }
-            });
+            })
+            .response
+            .accessible_name(tr.code);
         if chosen != segment.code_id {
             state.push(Command::UpdateSegment {
                 segment: id,
@@ -686,12 +696,14 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .unwrap_or_else(|| segment.memo.clone());
     ui.horizontal(|ui| {
         ui.label(tr.memo);
-        let edit = ui.add(
-            egui::TextEdit::multiline(&mut memo)
-                .desired_rows(2)
-                .desired_width(f32::INFINITY)
-                .hint_text(tr.memo_hint),
-        );
+        let edit = ui
+            .add(
+                egui::TextEdit::multiline(&mut memo)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY)
+                    .hint_text(tr.memo_hint),
+            )
+            .accessible_name(tr.memo);
         if edit.lost_focus() && memo != segment.memo {
             state.push(Command::SetSegmentMemo {
                 segment: id,

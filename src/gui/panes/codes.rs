@@ -22,6 +22,8 @@ pub struct CodeEdit {
     pub confirm_delete: Option<(CodeId, usize)>,
     pub editing_rule: Option<(CodeId, String)>,
     pub collapsed: std::collections::HashSet<CodeId>,
+    /// The name field that just appeared takes the keyboard focus.
+    pub focus_pending: bool,
 }
 
 /// Draws the code system and, below it, the selected code's coding rule.
@@ -32,6 +34,7 @@ pub fn code_system_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(tr.new_code).clicked() {
                 state.code_edit.adding = Some((None, String::new()));
+                state.code_edit.focus_pending = true;
             }
         });
     });
@@ -112,28 +115,24 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             if let Some((id, name)) = &mut state.code_edit.renaming
                 && *id == code.id
             {
-                let edit = ui.add(egui::TextEdit::singleline(name).desired_width(160.0));
-                edit.request_focus();
-                if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    state.code_edit.renaming = None;
-                } else if edit.lost_focus() {
-                    commands.push(Command::RenameCode {
-                        code: code.id,
-                        name: name.clone(),
-                    });
-                    state.code_edit.renaming = None;
+                match name_edit(ui, name, tr.rename, &mut state.code_edit.focus_pending) {
+                    Some(true) => {
+                        commands.push(Command::RenameCode {
+                            code: code.id,
+                            name: name.clone(),
+                        });
+                        state.code_edit.renaming = None;
+                    }
+                    Some(false) => state.code_edit.renaming = None,
+                    None => {}
                 }
                 return None;
             }
             let selected = state.selected_code == Some(code.id);
-            let label = ui.selectable_label(selected, &code.name);
-            let drag = ui.interact(
-                label.rect,
-                ui.scope_id().with(("code-drag", code.id.0)),
-                Sense::drag(),
-            );
-            if drag.drag_started() {
-                drag.dnd_set_drag_payload(DraggedCode(code.id));
+            let label = ui
+                .add(egui::Button::selectable(selected, &code.name).sense(Sense::click_and_drag()));
+            if label.drag_started() {
+                label.dnd_set_drag_payload(DraggedCode(code.id));
             }
             if let Some(key) = state.pinned.iter().position(|c| *c == code.id) {
                 ui.label(RichText::new(format!("[{}]", key + 1)).weak().small());
@@ -159,6 +158,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         }
         if label.double_clicked() {
             state.code_edit.renaming = Some((code.id, code.name.clone()));
+            state.code_edit.focus_pending = true;
         }
         // Drops: a selection codes the passage, a code moves under this one.
         let drop_zone = ui.interact(
@@ -209,10 +209,12 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             }
             if ui.button(tr.new_subcode).clicked() {
                 state.code_edit.adding = Some((Some(code.id), String::new()));
+                state.code_edit.focus_pending = true;
                 ui.close();
             }
             if ui.button(tr.rename).clicked() {
                 state.code_edit.renaming = Some((code.id, code.name.clone()));
+                state.code_edit.focus_pending = true;
                 ui.close();
             }
             if ui.button(tr.memo_open).clicked() {
@@ -262,29 +264,31 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 ui.close();
             }
         });
-        if let Some((parent, name)) = &mut state.code_edit.adding
-            && *parent == Some(code.id)
+        if state
+            .code_edit
+            .adding
+            .as_ref()
+            .is_some_and(|(parent, _)| *parent == Some(code.id))
+            && let Some((ok, name)) = new_code_row(ui, state, code.depth + 1)
         {
-            let done = new_code_row(ui, name, code.depth + 1, tr.new_code_hint);
-            if let Some(ok) = done {
-                if ok && !name.trim().is_empty() {
-                    commands.push(Command::AddCode {
-                        parent: Some(code.id),
-                        name: name.clone(),
-                    });
-                }
-                state.code_edit.adding = None;
+            if ok {
+                commands.push(Command::AddCode {
+                    parent: Some(code.id),
+                    name,
+                });
             }
+            state.code_edit.adding = None;
         }
     }
-    if let Some((None, name)) = &mut state.code_edit.adding
-        && let Some(ok) = new_code_row(ui, name, 0, tr.new_code_hint)
+    if state
+        .code_edit
+        .adding
+        .as_ref()
+        .is_some_and(|(parent, _)| parent.is_none())
+        && let Some((ok, name)) = new_code_row(ui, state, 0)
     {
-        if ok && !name.trim().is_empty() {
-            commands.push(Command::AddCode {
-                parent: None,
-                name: name.clone(),
-            });
+        if ok {
+            commands.push(Command::AddCode { parent: None, name });
         }
         state.code_edit.adding = None;
     }
@@ -315,25 +319,51 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     state.commands.extend(commands);
 }
 
-/// A text field for a new code's name; Some(true) when confirmed, Some(false) when cancelled.
-fn new_code_row(ui: &mut Ui, name: &mut String, depth: usize, hint: &str) -> Option<bool> {
+/// A text field for a new code's name, indented to its place in the tree.
+fn new_code_row(ui: &mut Ui, state: &mut WorkbenchState, depth: usize) -> Option<(bool, String)> {
+    let hint = state.tr.new_code_hint;
     let mut result = None;
     ui.horizontal(|ui| {
         ui.add_space(depth as f32 * 16.0 + 14.0);
-        let edit = ui.add(
-            egui::TextEdit::singleline(name)
-                .hint_text(hint)
-                .desired_width(180.0)
-                .id_salt("new-code"),
-        );
-        edit.request_focus();
-        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            result = Some(false);
-        } else if edit.lost_focus() {
-            result = Some(ui.input(|i| i.key_pressed(egui::Key::Enter)));
+        if let Some((_, name)) = &mut state.code_edit.adding {
+            result = name_edit(ui, name, hint, &mut state.code_edit.focus_pending)
+                .map(|ok| (ok, name.clone()));
         }
     });
     result
+}
+
+/// A one-line name field that takes the focus when it appears: Some(true) when confirmed with
+/// Enter or by clicking elsewhere, Some(false) when cancelled with Escape or left empty.
+fn name_edit(
+    ui: &mut Ui,
+    name: &mut String,
+    label: &str,
+    focus_pending: &mut bool,
+) -> Option<bool> {
+    let edit = ui
+        .add(
+            egui::TextEdit::singleline(name)
+                .hint_text(label)
+                .desired_width(180.0),
+        )
+        .accessible_name(label);
+    if std::mem::take(focus_pending) {
+        edit.request_focus();
+    }
+    let (enter, escape) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::Enter),
+            i.key_pressed(egui::Key::Escape),
+        )
+    });
+    if escape {
+        Some(false)
+    } else if edit.lost_focus() || (edit.has_focus() && enter) {
+        Some(!name.trim().is_empty())
+    } else {
+        None
+    }
 }
 
 fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
@@ -363,7 +393,8 @@ fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                             .desired_rows(10)
                             .desired_width(f32::INFINITY)
                             .code_editor(),
-                    );
+                    )
+                    .accessible_name(tr.edit_rule);
                 }
                 ui.horizontal(|ui| {
                     if ui.button(tr.save).clicked()

@@ -111,7 +111,8 @@ pub fn dialogs_ui(
                         ui.label(format!("{} {}", state.retrieved.len(), tr.export_what));
                         ui.horizontal(|ui| {
                             ui.label(tr.file);
-                            ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(360.0));
+                            ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(360.0))
+                                .accessible_name(tr.file);
                         });
                         ui.checkbox(&mut d.semicolon, tr.semicolon);
                         ui.checkbox(&mut d.bom, tr.bom);
@@ -138,7 +139,8 @@ pub fn dialogs_ui(
                 .show(&ctx, |ui| {
                     ui.horizontal(|ui| {
                         ui.label(tr.file);
-                        ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0));
+                        ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0))
+                            .accessible_name(tr.file);
                     });
                     if !recent.is_empty() {
                         ui.label(tr.recent);
@@ -167,7 +169,9 @@ pub fn dialogs_ui(
             egui::Modal::new(egui::Id::unique("coder")).show(&ctx, |ui| {
                 ui.heading(tr.who_codes);
                 ui.label(tr.who_codes_hint);
-                let edit = ui.add(egui::TextEdit::singleline(name).hint_text(tr.coder_name));
+                let edit = ui
+                    .add(egui::TextEdit::singleline(name).hint_text(tr.coder_name))
+                    .accessible_name(tr.coder_name);
                 edit.request_focus();
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if (ui.button(tr.ok).clicked() || enter) && !name.trim().is_empty() {
@@ -188,7 +192,9 @@ fn import_ui(ui: &mut Ui, d: &mut ImportDialog, tr: &Tr) -> Option<bool> {
     let mut result = None;
     ui.horizontal(|ui| {
         ui.label(tr.folder);
-        let edit = ui.add(egui::TextEdit::singleline(&mut d.folder_text).desired_width(380.0));
+        let edit = ui
+            .add(egui::TextEdit::singleline(&mut d.folder_text).desired_width(380.0))
+            .accessible_name(tr.folder);
         if edit.lost_focus() {
             let typed = PathBuf::from(d.folder_text.trim());
             if typed.is_dir() {
@@ -238,7 +244,8 @@ fn import_ui(ui: &mut Ui, d: &mut ImportDialog, tr: &Tr) -> Option<bool> {
             egui::TextEdit::singleline(&mut d.jobcenter)
                 .hint_text(tr.jobcenter_hint)
                 .desired_width(260.0),
-        );
+        )
+        .accessible_name(tr.jobcenter);
     });
     ui.horizontal(|ui| {
         ui.label(tr.encoding);
@@ -246,7 +253,8 @@ fn import_ui(ui: &mut Ui, d: &mut ImportDialog, tr: &Tr) -> Option<bool> {
             egui::TextEdit::singleline(&mut d.encoding)
                 .hint_text(tr.encoding_hint)
                 .desired_width(160.0),
-        );
+        )
+        .accessible_name(tr.encoding);
     });
     ui.horizontal(|ui| {
         if ui

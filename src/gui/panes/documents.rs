@@ -49,7 +49,8 @@ pub fn documents_ui(ui: &mut Ui, state: &mut WorkbenchState, import_clicked: &mu
                 .hint_text(tr.filter_hint)
                 .desired_width(ui.available_width() - 60.0)
                 .id_salt("document-filter"),
-        );
+        )
+        .accessible_name(tr.filter_hint);
         if !state.document_filter.is_empty() && ui.button("✖").clicked() {
             state.document_filter.clear();
         }

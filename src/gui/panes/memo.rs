@@ -90,12 +90,14 @@ pub fn memo_window_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     if draft.preview {
                         markdown_ui(ui, &draft.text);
                     } else {
-                        let edit = ui.add(
-                            egui::TextEdit::multiline(&mut draft.text)
-                                .desired_rows(14)
-                                .desired_width(f32::INFINITY)
-                                .hint_text(tr.memo_hint),
-                        );
+                        let edit = ui
+                            .add(
+                                egui::TextEdit::multiline(&mut draft.text)
+                                    .desired_rows(14)
+                                    .desired_width(f32::INFINITY)
+                                    .hint_text(tr.memo_hint),
+                            )
+                            .accessible_name(tr.memo);
                         if edit.lost_focus() && draft.text != draft.saved {
                             save = true;
                         }

@@ -36,6 +36,7 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
     });
     if state.retrieved.is_empty() {
         ui.weak(tr.retrieved_hint);
+        ui.allocate_space(ui.available_size());
         return;
     }
     let colors: std::collections::HashMap<_, _> = state
