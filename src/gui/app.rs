@@ -18,6 +18,9 @@ pub struct KodierwerkApp {
     pub settings: Settings,
     pub dialog: Dialog,
     pub problem: Option<String>,
+    /// For smoke runs: close the window after this many frames.
+    pub close_after_frames: Option<u64>,
+    frames: u64,
 }
 
 /// Where the sample project lives when the workbench starts for the first time.
@@ -56,6 +59,8 @@ impl KodierwerkApp {
             settings,
             dialog: Dialog::None,
             problem: None,
+            close_after_frames: None,
+            frames: 0,
         };
         app.open(&path, false);
         if app.settings.coder.trim().is_empty() {
@@ -431,6 +436,14 @@ fn shortcuts(ui: &Ui, state: &mut WorkbenchState) {
 impl eframe::App for KodierwerkApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
+        if let Some(limit) = self.close_after_frames {
+            self.frames += 1;
+            if self.frames >= limit {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ui.ctx().request_repaint();
+            }
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -12,6 +12,9 @@ use std::path::PathBuf;
 
 pub use app::KodierwerkApp;
 
+/// Set to a number, the window closes itself after that many frames: for smoke runs in CI.
+pub const CLOSE_AFTER_FRAMES: &str = "KODIERWERK_CLOSE_AFTER_FRAMES";
+
 /// Opens the workbench window on a project (or the last one, or the sample project).
 pub fn run(project: Option<PathBuf>, coder: Option<String>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
@@ -34,7 +37,11 @@ pub fn run(project: Option<PathBuf>, coder: Option<String>) -> anyhow::Result<()
             if let Some(coder) = coder.filter(|c| !c.trim().is_empty()) {
                 settings.coder = coder.trim().to_owned();
             }
-            Ok(Box::new(KodierwerkApp::new(project, settings)))
+            let mut app = KodierwerkApp::new(project, settings);
+            app.close_after_frames = std::env::var(CLOSE_AFTER_FRAMES)
+                .ok()
+                .and_then(|n| n.parse().ok());
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("the workbench window could not be opened ({e}); the command line still works, see `kodierwerk --help`"))
