@@ -159,12 +159,14 @@ impl KodierwerkApp {
                 egui::Panel::left("documents")
                     .resizable(true)
                     .default_size(300.0)
+                    .max_size(520.0)
                     .show(ui, |ui| {
                         documents::documents_ui(ui, state, &mut import_clicked)
                     });
                 egui::Panel::right("codes")
                     .resizable(true)
-                    .default_size(330.0)
+                    .default_size(340.0)
+                    .max_size(560.0)
                     .show(ui, |ui| codes::code_system_ui(ui, state));
                 egui::Panel::bottom("segments")
                     .resizable(true)

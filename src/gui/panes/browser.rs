@@ -87,6 +87,9 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         find_bar_ui(ui, state);
     }
     ui.separator();
+    if state.selected_segment.is_some() {
+        egui::Panel::bottom("segment-inspector").show(ui, |ui| segment_inspector_ui(ui, state));
+    }
 
     let font = FontId::proportional(ui.style().text_styles[&egui::TextStyle::Body].size + 1.0);
     let row_height = ui.fonts_mut(|f| f.row_height(&font));
@@ -201,7 +204,6 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let _ = output;
     state.browser = cache;
     state.open = Some(open_document);
-    segment_inspector_ui(ui, state);
 }
 
 fn toolbar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
@@ -340,6 +342,7 @@ struct Highlights<'a> {
     matches: &'a [CharRange],
     current_match: Option<CharRange>,
     text_color: Color32,
+    strong_color: Color32,
     selection_color: Color32,
 }
 
@@ -359,6 +362,7 @@ impl<'a> Highlights<'a> {
             matches: &state.find.matches,
             current_match: state.find.matches.get(state.find.current).copied(),
             text_color: ui.visuals().text_color(),
+            strong_color: ui.visuals().strong_text_color(),
             selection_color: ui.visuals().selection.bg_fill,
         }
     }
@@ -418,13 +422,8 @@ impl<'a> Highlights<'a> {
                 && selected.start <= a
                 && b <= selected.end
             {
-                let color = self
-                    .colors
-                    .get(&selected.code_id)
-                    .copied()
-                    .unwrap_or(Color32::GRAY);
-                format.underline = Stroke::new(2.0, color.gamma_multiply(0.9));
-                format.background = color.gamma_multiply(0.75);
+                format.underline = Stroke::new(2.0, self.text_color);
+                format.color = self.strong_color;
             }
             if let Some(m) = hits.iter().find(|m| m.start.0 <= a && b <= m.end.0) {
                 format.background = if Some(**m) == self.current_match {
@@ -639,7 +638,6 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let Some(segment) = state.visible_segments().find(|s| s.id == id).cloned() else {
         return;
     };
-    ui.separator();
     ui.horizontal(|ui| {
         let color = state
             .code(segment.code_id)

@@ -51,11 +51,11 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
         .striped(true)
         .sense(Sense::click())
         .auto_shrink([false, false])
-        .column(Column::initial(170.0).resizable(true).clip(true))
         .column(Column::initial(150.0).resizable(true).clip(true))
+        .column(Column::initial(140.0).resizable(true).clip(true))
+        .column(Column::initial(50.0).resizable(true).clip(true))
+        .column(Column::initial(200.0).resizable(true).clip(true))
         .column(Column::initial(60.0).resizable(true).clip(true))
-        .column(Column::initial(220.0).resizable(true).clip(true))
-        .column(Column::initial(70.0).resizable(true).clip(true))
         .column(Column::remainder().clip(true))
         .header(row_height, |mut header| {
             for title in [
@@ -89,8 +89,10 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
                         .get(&segment.code_id)
                         .copied()
                         .unwrap_or(egui::Color32::GRAY);
-                    ui.label(RichText::new("■").color(color));
-                    ui.label(&segment.code);
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("■").color(color));
+                        ui.label(&segment.code);
+                    });
                 });
                 row.col(|ui| {
                     ui.label(&segment.coder);

@@ -22,24 +22,22 @@ pub fn markdown_ui(ui: &mut Ui, markdown: &str) {
     let mut style = Style::default();
     let mut job = LayoutJob::default();
     let mut lists: Vec<Option<u64>> = Vec::new();
-    let wrap = ui.available_width();
 
     let flush = |ui: &mut Ui, job: &mut LayoutJob, quote: usize| {
         if job.text.is_empty() {
             return;
         }
-        let mut finished = std::mem::take(job);
-        finished.wrap.max_width = wrap - 12.0 * quote as f32;
+        let finished = std::mem::take(job);
+        if quote == 0 {
+            ui.add(egui::Label::new(finished).wrap());
+            return;
+        }
         ui.horizontal(|ui| {
-            if quote > 0 {
-                let (rect, _) = ui.allocate_exact_size(
-                    egui::vec2(4.0 * quote as f32, body),
-                    egui::Sense::hover(),
-                );
-                ui.painter()
-                    .vline(rect.left() + 1.0, rect.y_range(), Stroke::new(2.0, weak));
-            }
-            ui.label(finished);
+            let (rect, _) =
+                ui.allocate_exact_size(egui::vec2(6.0 * quote as f32, body), egui::Sense::hover());
+            ui.painter()
+                .vline(rect.left() + 1.0, rect.y_range(), Stroke::new(2.0, weak));
+            ui.add(egui::Label::new(finished).wrap());
         });
     };
 
