@@ -70,6 +70,14 @@ pub struct SampleSummary {
     pub segments: usize,
 }
 
+/// The texts of the bundled transcripts, as written (Markdown).
+pub fn bundled_texts() -> impl Iterator<Item = &'static str> {
+    bundled::FILES
+        .iter()
+        .filter(|(p, _)| p.starts_with("transcripts/"))
+        .map(|(_, text)| *text)
+}
+
 fn broken(what: impl Into<String>) -> Error {
     Error::BadSampleCorpus(what.into())
 }

@@ -279,13 +279,13 @@ impl WorkbenchState {
         let known_codes: HashSet<CodeId> = self.codes.iter().map(|c| c.id).collect();
         self.active_codes.retain(|c| known_codes.contains(c));
         self.pinned.retain(|c| known_codes.contains(c));
-        if let Some(open) = &self.open {
-            let id = open.id;
-            self.open = if known_docs.contains(&id) {
-                Some(OpenDocument::load(&self.project, id)?)
+        // A document's text and turns never change after import: only its segments need reloading.
+        if let Some(open) = &mut self.open {
+            if known_docs.contains(&open.id) {
+                open.segments = self.project.document_segments(open.id)?;
             } else {
-                None
-            };
+                self.open = None;
+            }
         }
         if let Some(segment) = self.selected_segment
             && !self

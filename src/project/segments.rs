@@ -91,6 +91,48 @@ impl Project {
         Ok(SegmentId(id))
     }
 
+    /// Codes many ranges of one document in one change (generated data, batch coding).
+    pub fn bulk_segments<'a>(
+        &mut self,
+        document: DocumentId,
+        segments: impl IntoIterator<Item = (CharRange, CodeId, &'a str)>,
+    ) -> Result<usize> {
+        let text = self.document_text(document)?;
+        let index = TextIndex::new(&text);
+        let mut change = self.change()?;
+        let mut coders: HashMap<String, CoderId> = HashMap::new();
+        let mut n = 0;
+        for (range, code, coder) in segments {
+            let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
+            let coder_id = match coders.get(coder) {
+                Some(id) => *id,
+                None => {
+                    let id = ensure_coder(&mut change, coder)?;
+                    coders.insert(coder.to_owned(), id);
+                    id
+                }
+            };
+            let coded = index.slice(range).unwrap_or_default();
+            change.insert(
+                "segments",
+                r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"#,
+                &[
+                    &document.0,
+                    &code.0,
+                    &coder_id.0,
+                    &(range.start.0 as i64),
+                    &(range.end.0 as i64),
+                    &coded,
+                    &new_guid(),
+                ],
+            )?;
+            n += 1;
+        }
+        change.commit(&format!("{n} Segmente codiert"))?;
+        Ok(n)
+    }
+
     /// Replaces a segment's memo.
     pub fn set_segment_memo(&mut self, segment: SegmentId, memo: &str) -> Result<()> {
         let mut change = self.change()?;

@@ -1,0 +1,168 @@
+//! The workbench at the size QualCoder users find slow: a 300,000-character transcript with 2,000
+//! coded segments. Measures, driving the real panes headless (egui `run_ui` plus tessellation):
+//! the CPU time of a frame with the document open and scrolled to its middle, the time from
+//! "apply code" to the frame that shows it, and the time to open the document.
+//!
+//! `cargo bench --bench workbench`
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, Vec2};
+use kodierwerk::coding::codebook;
+use kodierwerk::coding::range::CharRange;
+use kodierwerk::corpus::generate::{Rng, transcript};
+use kodierwerk::corpus::{ImportOptions, prepare};
+use kodierwerk::gui::KodierwerkApp;
+use kodierwerk::gui::command::Command;
+use kodierwerk::gui::state::{ScrollTarget, Settings};
+use kodierwerk::model::DocumentId;
+use kodierwerk::project::Project;
+
+const CHARS: usize = 300_000;
+const SEGMENTS: usize = 2_000;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: KodierwerkApp,
+    ctx: egui::Context,
+    big: DocumentId,
+    small: DocumentId,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gross.kodierwerk");
+    let mut project = Project::create(&path).unwrap();
+    project
+        .add_codebook(&codebook::default_codebook().unwrap(), "Codebuch")
+        .unwrap();
+    let options = ImportOptions {
+        jobcenter: Some("Jobcenter Nord".into()),
+        ..ImportOptions::default()
+    };
+    let text = transcript(1, CHARS);
+    let (doc, _) = prepare("gross.txt", text.as_bytes(), &options).unwrap();
+    let big = project.add_document(&doc).unwrap();
+    let (doc, _) = prepare("klein.txt", transcript(2, 5_000).as_bytes(), &options).unwrap();
+    let small = project.add_document(&doc).unwrap();
+    let leaves: Vec<_> = project
+        .codes()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.depth > 0)
+        .collect();
+    let len = project.document(big).unwrap().chars;
+    let mut rng = Rng::new(3);
+    project
+        .bulk_segments(
+            big,
+            (0..SEGMENTS).map(|i| {
+                let start = rng.below(len - 700);
+                let end = start + 40 + rng.below(600);
+                (
+                    CharRange::new(start, end).unwrap(),
+                    leaves[rng.below(leaves.len())].id,
+                    if i % 2 == 0 { "Anna" } else { "Jonas" },
+                )
+            }),
+        )
+        .unwrap();
+    drop(project);
+    let settings = Settings {
+        coder: "Anna".into(),
+        ..Settings::default()
+    };
+    let mut app = KodierwerkApp::new(Some(path), settings);
+    let ctx = egui::Context::default();
+    let state = app.state.as_mut().unwrap();
+    state.push(Command::OpenDocument(big));
+    state.apply_pending();
+    state.scroll_to = Some(ScrollTarget { pos: len / 2 });
+    let mut f = Fixture {
+        _dir: dir,
+        app,
+        ctx,
+        big,
+        small,
+    };
+    for _ in 0..5 {
+        frame(&mut f);
+    }
+    f
+}
+
+fn input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1600.0, 1000.0))),
+        ..RawInput::default()
+    }
+}
+
+/// One whole frame of the workbench, tessellated as the renderer would receive it.
+fn frame(f: &mut Fixture) {
+    let output = f.ctx.run_ui(input(), |ui| f.app.frame_ui(ui));
+    let primitives = f
+        .ctx
+        .tessellate(output.shapes.clone(), output.pixels_per_point);
+    std::hint::black_box(primitives);
+    output.drop_without_applying_deltas();
+}
+
+fn bench(c: &mut Criterion) {
+    let mut f = fixture();
+    let mut group = c.benchmark_group("workbench (300,000 characters, 2,000 segments)");
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(8));
+
+    group.bench_function("frame, document open and scrolled", |b| {
+        b.iter(|| frame(&mut f))
+    });
+
+    let code = f.app.state.as_ref().unwrap().codes[1].id;
+    group.bench_function("apply code to the frame that shows it", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for i in 0..iters {
+                let state = f.app.state.as_mut().unwrap();
+                let start = 150_000 + (i as usize % 100) * 50;
+                state.push(Command::ApplyCode {
+                    code,
+                    range: CharRange::new(start, start + 120).unwrap(),
+                });
+                let t = Instant::now();
+                state.apply_pending();
+                frame(&mut f);
+                total += t.elapsed();
+                let state = f.app.state.as_mut().unwrap();
+                state.push(Command::Undo);
+                state.apply_pending();
+            }
+            total
+        })
+    });
+
+    group.bench_function("open the document to its first frame", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let state = f.app.state.as_mut().unwrap();
+                state.push(Command::OpenDocument(f.small));
+                state.apply_pending();
+                frame(&mut f);
+                let state = f.app.state.as_mut().unwrap();
+                let t = Instant::now();
+                state.push(Command::OpenDocument(f.big));
+                state.apply_pending();
+                frame(&mut f);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,106 @@
+//! Realistic German transcripts of any size, deterministic by seed: sentences of the sample corpus
+//! recombined into new interviews. For benchmarks and scale tests; the text is invented anyway.
+
+use std::sync::OnceLock;
+
+use super::sample::bundled_texts;
+
+/// A small, fast, seedable random number generator (SplitMix64).
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+}
+
+/// Sentences of the interviewers' and the respondents' turns in the sample corpus.
+fn sentences() -> &'static (Vec<String>, Vec<String>) {
+    static SENTENCES: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
+    SENTENCES.get_or_init(|| {
+        let mut questions = Vec::new();
+        let mut answers = Vec::new();
+        for text in bundled_texts() {
+            for line in text.lines() {
+                let (target, rest) = if let Some(rest) = line.strip_prefix("**I:** ") {
+                    (&mut questions, rest)
+                } else if let Some(rest) = line.strip_prefix("**B:** ") {
+                    (&mut answers, rest)
+                } else {
+                    continue;
+                };
+                let rest = rest.split_once("# ").map_or(rest, |(_, r)| r);
+                for sentence in rest.split_inclusive(['.', '?', '!']) {
+                    let sentence = sentence.trim();
+                    if sentence.chars().count() > 12 {
+                        target.push(sentence.to_owned());
+                    }
+                }
+            }
+        }
+        (questions, answers)
+    })
+}
+
+/// An interview transcript of about `chars` characters, with `I:`/`B:` turns and timestamps.
+pub fn transcript(seed: u64, chars: usize) -> String {
+    let (questions, answers) = sentences();
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(chars + 512);
+    let mut seconds = 0;
+    while out.len() < chars {
+        seconds += 5 + rng.below(20);
+        out.push_str(&format!("I: #{}# ", clock(seconds)));
+        out.push_str(&questions[rng.below(questions.len())]);
+        out.push_str("\n\n");
+        seconds += 10 + rng.below(90);
+        out.push_str(&format!("B: #{}# ", clock(seconds)));
+        for n in 0..(1 + rng.below(8)) {
+            if n > 0 {
+                out.push(' ');
+            }
+            out.push_str(&answers[rng.below(answers.len())]);
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn clock(seconds: usize) -> String {
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transcripts_are_deterministic_and_have_turns() {
+        let a = transcript(7, 20_000);
+        assert_eq!(a, transcript(7, 20_000));
+        assert_ne!(a, transcript(8, 20_000));
+        assert!(a.len() >= 20_000);
+        let turns = crate::corpus::turns::find_turns(&a);
+        assert!(turns.len() > 20);
+        assert!(turns.iter().all(|t| t.timestamp.is_some()));
+    }
+}
