@@ -29,6 +29,28 @@ fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
         .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings))
 }
 
+/// Drags the mouse along the first line of the open transcript; returns the selection's text.
+fn drag_select(
+    h: &mut Harness<'static, KodierwerkApp>,
+) -> (kodierwerk::coding::range::CharRange, String) {
+    let text = h.get_by_label("Dokumenttext").rect();
+    let y = text.top() + 10.0;
+    let from = Pos2::new(text.left() + 160.0, y);
+    h.hover_at(from);
+    h.drag_at(from);
+    h.run();
+    for x in [220.0, 300.0, 420.0] {
+        h.hover_at(Pos2::new(text.left() + x, y));
+        h.run();
+    }
+    h.drop_at(Pos2::new(text.left() + 420.0, y));
+    h.run();
+    let state = h.state().state.as_ref().unwrap();
+    let selection = state.selection.expect("a selection");
+    let selected = state.open.as_ref().unwrap().text_of(selection);
+    (selection, selected)
+}
+
 fn segments_in_file(path: &std::path::Path) -> Vec<kodierwerk::model::Segment> {
     Project::open(path)
         .unwrap()
@@ -265,4 +287,110 @@ fn write_a_memo_rename_a_code_delete_it_and_undo() {
         .len();
     assert_eq!(restored, segments_of_code);
     assert!(h.query_by_label("Systemausfälle").is_some());
+}
+
+#[test]
+fn keys_code_the_selection_with_pinned_codes_and_a_selection_can_be_dragged_onto_a_code() {
+    let (_dir, path) = sample();
+    let before = segments_in_file(&path).len();
+    let mut h = harness(&path);
+    h.run();
+    let (selection, _) = drag_select(&mut h);
+    // Key 2: the second pinned code, Arbeitsvermittlung.
+    h.key_press(Key::Num2);
+    h.run();
+    let segments = segments_in_file(&path);
+    assert_eq!(segments.len(), before + 1);
+    let new = segments.iter().max_by_key(|s| s.id).unwrap();
+    assert_eq!(new.code, "Arbeitslogik/Arbeitsvermittlung");
+    assert_eq!((new.start, new.end), (selection.start.0, selection.end.0));
+
+    // Select again and drag the selection onto a code in the code system.
+    let (selection, _) = drag_select(&mut h);
+    let text = h.get_by_label("Dokumenttext").rect();
+    let inside = Pos2::new(text.left() + 300.0, text.top() + 10.0);
+    let target = h.get_by_label("Sozialberatung").rect().center();
+    h.hover_at(inside);
+    h.drag_at(inside);
+    h.run();
+    for step in 1..=6 {
+        let t = step as f32 / 6.0;
+        h.hover_at(inside + (target - inside) * t);
+        h.run();
+    }
+    h.drop_at(target);
+    h.run();
+    let segments = segments_in_file(&path);
+    assert_eq!(segments.len(), before + 2);
+    let new = segments.iter().max_by_key(|s| s.id).unwrap();
+    assert_eq!(new.code, "Arbeitslogik/Sozialberatung");
+    assert_eq!((new.start, new.end), (selection.start.0, selection.end.0));
+}
+
+#[test]
+fn import_by_dialog_runs_in_the_background_and_reports_each_file() {
+    let (dir, path) = sample();
+    let folder = dir.path().join("neu");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("nord-01.txt"),
+        "I: Wie läuft es?\nB: Gut, die E-Akte hilft.\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("leer.txt"), "").unwrap();
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Importieren").click();
+    h.run();
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Ordner");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text(folder.display().to_string()));
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label("nord-01.txt").click();
+    h.get_by_label("leer.txt").click();
+    h.run();
+    let jobcenter = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Jobcenter");
+    jobcenter.focus();
+    h.run();
+    h.event(egui::Event::Text("Jobcenter Nord".into()));
+    h.run();
+    h.get_by_label("Import starten").click();
+    h.run();
+    // The import runs on its own thread; the frames go on meanwhile.
+    let mut report = false;
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label("Importbericht").is_some() {
+            report = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(report, "the import report did not appear");
+    h.run();
+    h.get_by_label_contains("✔ nord-01.txt");
+    h.get_by_label_contains("✖ leer.txt: the file is empty");
+    let project = Project::open(&path).unwrap();
+    let doc = project.resolve_document("nord-01").unwrap();
+    assert_eq!(project.document(doc).unwrap().jobcenter, "Jobcenter Nord");
+    // The document system shows the new document.
+    assert!(h.query_by_label("nord-01").is_some());
+}
+
+#[test]
+fn the_workbench_speaks_english_on_request() {
+    let (_dir, path) = sample();
+    let mut h = harness(&path);
+    h.run();
+    assert!(h.query_by_label("Dokumente").is_some());
+    h.get_by_label("Ansicht").click();
+    h.run();
+    h.get_by_label("English").click();
+    h.run();
+    assert!(h.query_by_label("Documents").is_some());
+    assert!(h.query_by_label("Code system").is_some());
+    assert!(h.query_by_label("Dokumente").is_none());
 }

@@ -258,7 +258,7 @@ fn import_ui(ui: &mut Ui, d: &mut ImportDialog, tr: &Tr) -> Option<bool> {
     });
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(!d.chosen.is_empty(), egui::Button::new(tr.import_button))
+            .add_enabled(!d.chosen.is_empty(), egui::Button::new(tr.import_start))
             .clicked()
         {
             result = Some(true);
