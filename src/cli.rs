@@ -77,6 +77,20 @@ pub enum Command {
     },
     /// Create a new project holding the sample corpus, the default codebook and a demo coding.
     Sample { project: PathBuf },
+    /// Create a project of generated transcripts and codings, for trying the program at scale.
+    Generate {
+        project: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        documents: usize,
+        /// Characters per transcript.
+        #[arg(long, default_value_t = 30_000)]
+        chars: usize,
+        /// Coded segments per transcript.
+        #[arg(long, default_value_t = 200)]
+        segments: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// List the documents.
     Docs {
         project: PathBuf,
@@ -320,6 +334,24 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 summary.jobcenters,
                 summary.documents,
                 summary.codes,
+                summary.segments
+            )?;
+        }
+        Command::Generate {
+            project,
+            documents,
+            chars,
+            segments,
+            seed,
+        } => {
+            let summary = crate::corpus::generate::generate_project(
+                &project, documents, chars, segments, seed,
+            )?;
+            writeln!(
+                out,
+                "created {} with {} documents and {} coded segments",
+                project.display(),
+                summary.documents,
                 summary.segments
             )?;
         }

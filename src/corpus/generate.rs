@@ -80,6 +80,102 @@ pub fn transcript(seed: u64, chars: usize) -> String {
     out
 }
 
+/// What a generated project holds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Generated {
+    pub documents: usize,
+    pub segments: usize,
+}
+
+/// Creates a project of `documents` generated transcripts of about `chars` characters each, spread
+/// over jobcenters of every kind, with `segments` random codings per transcript by two coders.
+pub fn generate_project(
+    path: &std::path::Path,
+    documents: usize,
+    chars: usize,
+    segments: usize,
+    seed: u64,
+) -> crate::Result<Generated> {
+    use crate::coding::range::CharRange;
+    use crate::project::Project;
+
+    let mut project = Project::create(path)?;
+    project.add_codebook(
+        &crate::coding::codebook::default_codebook()?,
+        "Standard-Codebuch übernommen",
+    )?;
+    let kinds = [
+        ("gE", "Stadt", "Digitale Vorreiter"),
+        ("zkT", "Land", "Verhaltener Umgang"),
+        ("gE", "Land", "Pragmatischer Umgang"),
+        ("zkT", "Stadt", "Digitale Vorreiter"),
+        ("gE", "Stadt", "Verhaltener Umgang"),
+        ("zkT", "Land", "Pragmatischer Umgang"),
+    ];
+    let jobcenters = documents
+        .div_ceil(16)
+        .max(kinds.len())
+        .min(documents.max(1));
+    for j in 0..jobcenters {
+        let (traeger, lage, typ) = kinds[j % kinds.len()];
+        project.set_jobcenter(
+            &format!("Jobcenter {:03}", j + 1),
+            &[
+                ("Trägerschaft".into(), traeger.into()),
+                ("Lage".into(), lage.into()),
+                ("Digitalisierungstyp".into(), typ.into()),
+            ],
+        )?;
+    }
+    let roles = [
+        "Führungskraft",
+        "Fachexpert:in",
+        "Beschäftigte:r",
+        "Bürger:in",
+    ];
+    let areas = ["Leistungsgewährung", "Arbeitsvermittlung", "Sozialberatung"];
+    let leaves: Vec<_> = project
+        .codes()?
+        .into_iter()
+        .filter(|c| c.depth > 0)
+        .map(|c| c.id)
+        .collect();
+    let mut rng = Rng::new(seed);
+    let mut total = Generated::default();
+    for d in 0..documents {
+        let text = transcript(seed.wrapping_mul(1_000_003).wrapping_add(d as u64), chars);
+        let options = super::ImportOptions {
+            jobcenter: Some(format!("Jobcenter {:03}", d % jobcenters + 1)),
+            attributes: vec![
+                ("Rolle".into(), roles[d % roles.len()].into()),
+                ("Tätigkeitsbereich".into(), areas[d % areas.len()].into()),
+            ],
+            encoding: None,
+        };
+        let (doc, _) = super::prepare(&format!("G{:05}.txt", d + 1), text.as_bytes(), &options)
+            .map_err(|e| crate::Error::BadSampleCorpus(e.to_string()))?;
+        let len = crate::coding::range::char_len(&doc.text);
+        let id = project.add_document(&doc)?;
+        total.documents += 1;
+        if len > 800 && !leaves.is_empty() {
+            let spans: Vec<(CharRange, crate::model::CodeId, &str)> = (0..segments)
+                .filter_map(|i| {
+                    let start = rng.below(len - 700);
+                    let end = start + 30 + rng.below(600);
+                    let coder = if i % 2 == 0 { "Anna" } else { "Jonas" };
+                    Some((
+                        CharRange::new(start, end).ok()?,
+                        leaves[rng.below(leaves.len())],
+                        coder,
+                    ))
+                })
+                .collect();
+            total.segments += project.bulk_segments(id, spans)?;
+        }
+    }
+    Ok(total)
+}
+
 fn clock(seconds: usize) -> String {
     format!(
         "{:02}:{:02}:{:02}",

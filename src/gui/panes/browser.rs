@@ -16,6 +16,7 @@ use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::gui::command::Command;
 use crate::gui::state::{Block, OpenDocument, ScrollTarget, WorkbenchState, segment_at, visible};
 use crate::gui::widgets::code_color;
+use crate::gui::widgets::markdown::markdown_ui;
 use crate::model::{CodeId, DocumentId, Segment};
 
 /// A selection dragged out of the browser onto a code.
@@ -534,7 +535,8 @@ fn segment_tooltip(ui: &mut Ui, state: &WorkbenchState, segment: &Segment) {
     ui.label(format!("{}: {}", tr.coder, segment.coder));
     if !segment.memo.trim().is_empty() {
         ui.separator();
-        ui.label(format!("{}: {}", tr.memo, segment.memo));
+        ui.set_max_width(420.0);
+        markdown_ui(ui, &segment.memo);
     }
 }
 
