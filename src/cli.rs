@@ -91,6 +91,15 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Make a seeded series of coding changes, reporting each (for crash-safety tests).
+    #[command(hide = true)]
+    Exercise {
+        project: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 100)]
+        steps: usize,
+    },
     /// List the documents.
     Docs {
         project: PathBuf,
@@ -354,6 +363,15 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 summary.documents,
                 summary.segments
             )?;
+        }
+        Command::Exercise {
+            project,
+            seed,
+            steps,
+        } => {
+            let mut p = Project::open(&project)?;
+            crate::coding::exercise::exercise(&mut p, seed, steps, out)?;
+            writeln!(out, "state {}", crate::coding::exercise::fingerprint(&p)?)?;
         }
         Command::Docs { project, format } => {
             let p = Project::open(&project)?;

@@ -1,4 +1,5 @@
 //! Codes, code paths, codebooks and character ranges.
 
 pub mod codebook;
+pub mod exercise;
 pub mod range;

@@ -1,0 +1,302 @@
+//! Hostile and broken input: each gets a clear sentence and a failure status, no panic, and leaves
+//! the project byte-identical.
+
+mod common;
+
+use common::{Scratch, fingerprint, kw, kw_ok};
+
+fn project_with_one_document(s: &Scratch) -> std::path::PathBuf {
+    let project = s.path("p.kodierwerk");
+    kw_ok(["new", project.to_str().unwrap()]);
+    let file = s.file("a.txt", "I: Frage?\nB: Antwort.\n".as_bytes());
+    kw_ok([
+        "import",
+        project.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--jobcenter",
+        "Nord",
+    ]);
+    project
+}
+
+fn refused(args: &[&str], sentence: &str) {
+    let run = kw(args);
+    assert!(!run.ok, "{args:?} should fail");
+    assert!(run.stderr.starts_with("kodierwerk: "), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(sentence) || run.stdout.contains(sentence),
+        "{args:?}: expected “{sentence}” in {} {}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let before = fingerprint(&project);
+    let huge = s.path("riesig.txt");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(200 * 1024 * 1024)
+        .unwrap();
+    refused(
+        &[
+            "import",
+            project.to_str().unwrap(),
+            huge.to_str().unwrap(),
+            "--jobcenter",
+            "Nord",
+        ],
+        "transcripts larger than 67 MB are refused",
+    );
+    assert_eq!(fingerprint(&project), before);
+}
+
+#[test]
+fn odd_file_names_import_as_they_are() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let name = "Interview – Frau Ö. (2) 'neu' \"x\" 😀 ; $HOME.txt";
+    let file = s.file(name, "I: Wie?\nB: So.\n".as_bytes());
+    kw_ok([
+        "import",
+        project.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--jobcenter",
+        "Nord",
+    ]);
+    let docs = common::json(&kw_ok([
+        "docs",
+        project.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert!(
+        docs.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == name.trim_end_matches(".txt"))
+    );
+}
+
+#[test]
+fn project_paths_that_are_not_projects_get_a_sentence() {
+    let s = Scratch::new();
+    let folder = s.path("ordner");
+    std::fs::create_dir(&folder).unwrap();
+    refused(&["docs", folder.to_str().unwrap()], "is a folder");
+    refused(
+        &["docs", s.path("fehlt.kodierwerk").to_str().unwrap()],
+        "does not exist",
+    );
+    let text = s.file("notizen.kodierwerk", b"Das ist kein Projekt.");
+    refused(&["docs", text.to_str().unwrap()], "not an SQLite database");
+    let empty = s.file("leer.kodierwerk", b"");
+    refused(&["docs", empty.to_str().unwrap()], "the file is empty");
+
+    let foreign = s.path("fremd.sqlite");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('x');")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    refused(
+        &[
+            "code",
+            foreign.to_str().unwrap(),
+            "--doc",
+            "1",
+            "--start",
+            "0",
+            "--end",
+            "1",
+            "--code",
+            "A",
+            "--coder",
+            "X",
+        ],
+        "database of another program",
+    );
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+    refused(
+        &["new", s.path("gibt/es/nicht.kodierwerk").to_str().unwrap()],
+        "does not exist",
+    );
+}
+
+#[test]
+fn a_project_from_a_newer_version_is_refused_untouched() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    {
+        let conn = rusqlite::Connection::open(&project).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = fingerprint(&project);
+    refused(&["docs", project.to_str().unwrap()], "newer Kodierwerk");
+    refused(
+        &[
+            "code",
+            project.to_str().unwrap(),
+            "--doc",
+            "a",
+            "--start",
+            "0",
+            "--end",
+            "2",
+            "--code",
+            "Arbeitslogik",
+            "--coder",
+            "X",
+        ],
+        "newer Kodierwerk",
+    );
+    assert_eq!(fingerprint(&project), before);
+}
+
+#[test]
+fn bad_ranges_and_paths_change_nothing() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let before = fingerprint(&project);
+    for (start, end, sentence) in [
+        ("5", "3", "empty or reversed"),
+        ("4", "4", "empty or reversed"),
+        ("0", "1000", "past the end"),
+    ] {
+        refused(
+            &[
+                "code",
+                p,
+                "--doc",
+                "a",
+                "--start",
+                start,
+                "--end",
+                end,
+                "--code",
+                "Arbeitslogik",
+                "--coder",
+                "X",
+            ],
+            sentence,
+        );
+    }
+    // A negative position is not even a number the command line accepts.
+    let run = kw([
+        "code",
+        p,
+        "--doc",
+        "a",
+        "--start",
+        "-1",
+        "--end",
+        "3",
+        "--code",
+        "Arbeitslogik",
+        "--coder",
+        "X",
+    ]);
+    assert!(
+        !run.ok && run.stderr.contains("unexpected argument '-1'"),
+        "{}",
+        run.stderr
+    );
+    refused(
+        &[
+            "code", p, "--doc", "a", "--start", "0", "--end", "3", "--code", "Nicht/Da", "--coder",
+            "X",
+        ],
+        "Nicht/Da",
+    );
+    refused(&["add-code", p, "A//B"], "empty");
+    refused(&["segments", p, "--code", "Nicht/Da"], "Nicht/Da");
+    assert_eq!(fingerprint(&project), before);
+}
+
+#[test]
+fn an_export_that_cannot_be_written_says_so_and_leaves_nothing() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    refused(
+        &[
+            "export",
+            "csv",
+            p,
+            s.path("fehlt/segmente.csv").to_str().unwrap(),
+        ],
+        "No such file or directory",
+    );
+    let folder = s.path("ziel");
+    std::fs::create_dir(&folder).unwrap();
+    refused(
+        &["export", "csv", p, folder.to_str().unwrap()],
+        "this is a folder",
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+#[test]
+fn two_processes_writing_at_once_lose_nothing() {
+    let s = Scratch::new();
+    let project = s.path("p.kodierwerk");
+    let p = project.to_str().unwrap().to_owned();
+    kw_ok(["new", &p]);
+    let file = s.file(
+        "a.txt",
+        "B: "
+            .to_owned()
+            .as_bytes()
+            .iter()
+            .chain("x".repeat(500).as_bytes())
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice(),
+    );
+    kw_ok(["import", &p, file.to_str().unwrap(), "--jobcenter", "Nord"]);
+    let writers: Vec<_> = ["Anna", "Jonas"]
+        .into_iter()
+        .map(|coder| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let start = (i * 7).to_string();
+                    let end = (i * 7 + 20).to_string();
+                    let run = kw([
+                        "code",
+                        &p,
+                        "--doc",
+                        "a",
+                        "--start",
+                        &start,
+                        "--end",
+                        &end,
+                        "--code",
+                        "Arbeitslogik",
+                        "--coder",
+                        coder,
+                    ]);
+                    assert!(
+                        run.ok || run.stderr.contains("in use by another"),
+                        "{}",
+                        run.stderr
+                    );
+                    assert!(run.ok, "a write was refused: {}", run.stderr);
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let segments = common::json(&kw_ok(["segments", &p, "--format", "json"]));
+    assert_eq!(segments.as_array().unwrap().len(), 50);
+    let project = kodierwerk::project::Project::open(&project).unwrap();
+    assert_eq!(project.integrity_check().unwrap(), "ok");
+}
