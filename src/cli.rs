@@ -549,12 +549,15 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             format,
         } => {
             let p = Project::open(&project)?;
-            let segments = select_segments(&p, &filter)?;
+            let filter = segment_filter(&p, &filter)?;
+            if format == Format::Csv {
+                write_segments(&p, &filter, &mut *out, CsvOptions::default())?;
+                return Ok(());
+            }
+            let segments = p.segments(&filter)?;
             match format {
                 Format::Json => print_json(out, &segments)?,
-                Format::Csv => {
-                    write_segments(&p, &segments, &mut *out, CsvOptions::default())?;
-                }
+                Format::Csv => {}
                 Format::Table => print_rows(
                     out,
                     format,
@@ -653,8 +656,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 }
             };
             let p = Project::open(&project)?;
-            let segments = select_segments(&p, &filter)?;
-            let n = export_segments(&p, &segments, &path, CsvOptions { delimiter, bom })?;
+            let filter = segment_filter(&p, &filter)?;
+            let n = export_segments(&p, &filter, &path, CsvOptions { delimiter, bom })?;
             writeln!(out, "wrote {n} segments to {}", path.display())?;
         }
         Command::Memo {
@@ -758,11 +761,8 @@ fn memo_target(p: &Project, args: &MemoArgs) -> anyhow::Result<MemoTarget> {
     })
 }
 
-/// Resolves the segment options against the project and lists the matching segments.
-pub fn select_segments(
-    p: &Project,
-    args: &SegmentArgs,
-) -> anyhow::Result<Vec<crate::model::Segment>> {
+/// Resolves the segment options against the project into a filter.
+pub fn segment_filter(p: &Project, args: &SegmentArgs) -> anyhow::Result<SegmentFilter> {
     let mut filter = SegmentFilter::default();
     for code in &args.codes {
         filter.codes.push(p.code_by_path(code)?.id);
@@ -782,16 +782,14 @@ pub fn select_segments(
         let allowed = conditions.document_ids(&data);
         if !filter.documents.is_empty() {
             filter.documents.retain(|d| allowed.contains(d));
-            if filter.documents.is_empty() {
-                return Ok(Vec::new());
-            }
-        } else if allowed.is_empty() {
-            return Ok(Vec::new());
         } else {
             filter.documents = allowed;
         }
+        if filter.documents.is_empty() {
+            return Ok(SegmentFilter::nothing());
+        }
     }
-    Ok(p.segments(&filter)?)
+    Ok(filter)
 }
 
 fn print_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> anyhow::Result<()> {

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{DocumentId, JobcenterId, Scope, Segment};
-use crate::project::Project;
+use crate::model::{DocumentId, JobcenterId, Scope};
+use crate::project::{Project, SegmentFilter};
 
 /// How the CSV is written.
 #[derive(Clone, Copy, Debug)]
@@ -120,13 +120,14 @@ pub fn segment_header(
     header
 }
 
-/// Writes the given segments, one row each, with their jobcenter's and document's attributes.
+/// Writes the segments that pass the filter, one row each, with their jobcenter's and document's
+/// attributes. Streams: a million segments need no more memory than one. Returns the rows written.
 pub fn write_segments<W: Write>(
     project: &Project,
-    segments: &[Segment],
+    filter: &SegmentFilter,
     out: W,
     options: CsvOptions,
-) -> Result<W> {
+) -> Result<(W, usize)> {
     let jobcenter_attributes: Vec<String> = project
         .attributes(Scope::Jobcenter)?
         .into_iter()
@@ -162,7 +163,8 @@ pub fn write_segments<W: Write>(
     let mut csv = SafeCsv::new(out, options);
     csv.row(segment_header(&jobcenter_attributes, &document_attributes))
         .map_err(io)?;
-    for segment in segments {
+    let mut rows = 0;
+    project.for_each_segment(filter, |segment| {
         let document = documents.get(&segment.document_id);
         let jobcenter = document.and_then(|d| jobcenters.get(&d.jobcenter_id));
         let mut row = vec![segment.id.to_string(), segment.jobcenter.clone()];
@@ -192,27 +194,28 @@ pub fn write_segments<W: Write>(
             segment.created_at.clone(),
         ]);
         csv.row(row).map_err(io)?;
-    }
-    csv.finish().map_err(io)
+        rows += 1;
+        Ok(())
+    })?;
+    Ok((csv.finish().map_err(io)?, rows))
 }
 
-/// Exports segments to a CSV file; returns how many rows were written.
+/// Exports the segments that pass the filter to a CSV file; returns how many rows were written.
 pub fn export_segments(
     project: &Project,
-    segments: &[Segment],
+    filter: &SegmentFilter,
     path: &Path,
     options: CsvOptions,
 ) -> Result<usize> {
-    let mut result = Ok(());
+    let mut result = Ok(0);
     write_atomically(path, |out| {
-        result = write_segments(project, segments, out, options).map(|_| ());
+        result = write_segments(project, filter, out, options).map(|(_, rows)| rows);
         match &result {
-            Ok(()) => Ok(()),
+            Ok(_) => Ok(()),
             Err(e) => Err(std::io::Error::other(e.to_string())),
         }
     })?;
-    result?;
-    Ok(segments.len())
+    result
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::corpus::{self, FileReport, ImportOptions, decode};
 use crate::exchange::csv::{CsvOptions, export_segments};
-use crate::model::SegmentId;
 use crate::project::{Project, SegmentFilter};
 
 /// A message from a job's thread.
@@ -73,21 +72,16 @@ impl Jobs {
     pub fn start_export(
         &mut self,
         project: PathBuf,
-        segments: Vec<SegmentId>,
+        filter: SegmentFilter,
+        total: usize,
         path: PathBuf,
         delimiter: u8,
         bom: bool,
     ) {
         let (sender, receiver) = channel();
-        let total = segments.len();
         std::thread::spawn(move || {
-            let result = (|| -> crate::Result<usize> {
-                let p = Project::open(&project)?;
-                let wanted: std::collections::HashSet<SegmentId> = segments.into_iter().collect();
-                let mut all = p.segments(&SegmentFilter::default())?;
-                all.retain(|s| wanted.contains(&s.id));
-                export_segments(&p, &all, &path, CsvOptions { delimiter, bom })
-            })();
+            let result = Project::open(&project)
+                .and_then(|p| export_segments(&p, &filter, &path, CsvOptions { delimiter, bom }));
             let _ = sender.send(match result {
                 Ok(rows) => Progress::Exported { rows, path },
                 Err(e) => Progress::Failed(e.to_string()),

@@ -306,15 +306,30 @@ impl WorkbenchState {
             self.retrieved.clear();
             return Ok(());
         }
-        let filter = SegmentFilter {
+        self.retrieved = self.project.segments(&self.retrieval_filter())?;
+        Ok(())
+    }
+
+    /// Activated codes × activated documents, by the coders who are shown.
+    pub fn retrieval_filter(&self) -> SegmentFilter {
+        if self.active_codes.is_empty() || self.active_documents.is_empty() {
+            return SegmentFilter::nothing();
+        }
+        let coders: Vec<_> = self
+            .coders
+            .iter()
+            .filter(|c| !self.hidden_coders.contains(&c.name))
+            .map(|c| c.id)
+            .collect();
+        if coders.is_empty() && !self.coders.is_empty() {
+            return SegmentFilter::nothing();
+        }
+        SegmentFilter {
             codes: self.active_codes.iter().copied().collect(),
             documents: self.active_documents.iter().copied().collect(),
+            coders,
             ..SegmentFilter::default()
-        };
-        let mut segments = self.project.segments(&filter)?;
-        segments.retain(|s| !self.hidden_coders.contains(&s.coder));
-        self.retrieved = segments;
-        Ok(())
+        }
     }
 
     pub fn code(&self, id: CodeId) -> Option<&Code> {
@@ -544,9 +559,14 @@ impl WorkbenchState {
                 delimiter,
                 bom,
             } => {
-                let ids: Vec<SegmentId> = self.retrieved.iter().map(|s| s.id).collect();
-                self.jobs
-                    .start_export(self.project.path().to_owned(), ids, path, delimiter, bom);
+                self.jobs.start_export(
+                    self.project.path().to_owned(),
+                    self.retrieval_filter(),
+                    self.retrieved.len(),
+                    path,
+                    delimiter,
+                    bom,
+                );
                 false
             }
         };

@@ -22,6 +22,16 @@ pub struct SegmentFilter {
     pub coders: Vec<CoderId>,
 }
 
+impl SegmentFilter {
+    /// A filter that no segment passes (document numbers start at 1).
+    pub fn nothing() -> Self {
+        Self {
+            documents: vec![DocumentId(0)],
+            ..Self::default()
+        }
+    }
+}
+
 impl Project {
     /// All coders, by name.
     pub fn coders(&self) -> Result<Vec<Coder>> {
@@ -177,6 +187,21 @@ impl Project {
 
     /// Segments that pass the filter, by jobcenter, document and position.
     pub fn segments(&self, filter: &SegmentFilter) -> Result<Vec<Segment>> {
+        let mut out = Vec::new();
+        self.for_each_segment(filter, |s| {
+            out.push(s);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands each segment that passes the filter to `visit`, in the order of [`Project::segments`],
+    /// without holding them all in memory (exports of a million segments).
+    pub fn for_each_segment(
+        &self,
+        filter: &SegmentFilter,
+        visit: impl FnMut(Segment) -> Result<()>,
+    ) -> Result<()> {
         let codes = codes::codes(&self.conn)?;
         let wanted_codes: Option<HashSet<CodeId>> = (!filter.codes.is_empty()).then(|| {
             let mut set: HashSet<CodeId> = filter.codes.iter().copied().collect();
@@ -203,27 +228,44 @@ impl Project {
                         .as_ref()
                         .is_none_or(|set| set.contains(&row.code))
             },
+            visit,
         )
     }
 
     /// One segment, with the same fields as [`Project::segments`] gives.
     pub fn segment(&self, id: SegmentId) -> Result<Segment> {
         let codes = codes::codes(&self.conn)?;
-        read_segments(&self.conn, &codes, "WHERE s.id = ?1", [id.0], |_| true)?
-            .pop()
-            .ok_or(Error::UnknownSegment(id.0))
+        let mut found = None;
+        read_segments(
+            &self.conn,
+            &codes,
+            "WHERE s.id = ?1",
+            [id.0],
+            |_| true,
+            |s| {
+                found = Some(s);
+                Ok(())
+            },
+        )?;
+        found.ok_or(Error::UnknownSegment(id.0))
     }
 
     /// All segments of one document, by start, end and number: what the document view draws.
     pub fn document_segments(&self, document: DocumentId) -> Result<Vec<Segment>> {
         let codes = codes::codes(&self.conn)?;
+        let mut out = Vec::new();
         read_segments(
             &self.conn,
             &codes,
             r#"WHERE s.document_id = ?1 ORDER BY s.start, s."end", s.id"#,
             [document.0],
             |_| true,
-        )
+            |s| {
+                out.push(s);
+                Ok(())
+            },
+        )?;
+        Ok(out)
     }
 
     /// Changes a segment's range (checked against its document's text) and/or its code.
@@ -315,7 +357,8 @@ fn read_segments(
     clause: &str,
     params: impl rusqlite::Params,
     mut keep: impl FnMut(&SegmentKeys) -> bool,
-) -> Result<Vec<Segment>> {
+    mut visit: impl FnMut(Segment) -> Result<()>,
+) -> Result<()> {
     let paths: HashMap<CodeId, &str> = codes.iter().map(|c| (c.id, c.path.as_str())).collect();
     let mut stmt = conn.prepare_cached(&format!(
         r#"SELECT s.id, s.document_id, d.name, d.jobcenter_id, j.name, s.code_id, s.coder_id, c.name,
@@ -327,7 +370,6 @@ fn read_segments(
            {clause}"#
     ))?;
     let mut rows = stmt.query(params)?;
-    let mut out = Vec::new();
     let mut speakers = SpeakerCache::default();
     while let Some(r) = rows.next()? {
         let keys = SegmentKeys {
@@ -340,7 +382,7 @@ fn read_segments(
             continue;
         }
         let start = r.get::<_, i64>(8)? as usize;
-        out.push(Segment {
+        visit(Segment {
             id: SegmentId(r.get(0)?),
             document_id: keys.document,
             document: r.get(2)?,
@@ -359,9 +401,9 @@ fn read_segments(
             memo: r.get(11)?,
             created_at: r.get(12)?,
             modified_at: r.get(13)?,
-        });
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The turns of the document read last, to name the speaker of each segment.
