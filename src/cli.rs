@@ -100,6 +100,16 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         steps: usize,
     },
+    /// Write generated transcripts (.txt) into a folder, for trying imports at scale.
+    GenerateCorpus {
+        folder: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        documents: usize,
+        #[arg(long, default_value_t = 40_000)]
+        chars: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// List the documents.
     Docs {
         project: PathBuf,
@@ -372,6 +382,20 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let mut p = Project::open(&project)?;
             crate::coding::exercise::exercise(&mut p, seed, steps, out)?;
             writeln!(out, "state {}", crate::coding::exercise::fingerprint(&p)?)?;
+        }
+        Command::GenerateCorpus {
+            folder,
+            documents,
+            chars,
+            seed,
+        } => {
+            let bytes = crate::corpus::generate::write_corpus(&folder, documents, chars, seed)?;
+            writeln!(
+                out,
+                "wrote {documents} transcripts ({} MB) to {}",
+                bytes / 1_000_000,
+                folder.display()
+            )?;
         }
         Command::Docs { project, format } => {
             let p = Project::open(&project)?;

@@ -161,7 +161,7 @@ pub fn generate_project(
             let spans: Vec<(CharRange, crate::model::CodeId, &str)> = (0..segments)
                 .filter_map(|i| {
                     let start = rng.below(len - 700);
-                    let end = start + 30 + rng.below(600);
+                    let end = start + 30 + rng.below(300);
                     let coder = if i % 2 == 0 { "Anna" } else { "Jonas" };
                     Some((
                         CharRange::new(start, end).ok()?,
@@ -170,10 +170,29 @@ pub fn generate_project(
                     ))
                 })
                 .collect();
-            total.segments += project.bulk_segments(id, spans)?;
+            total.segments += project.insert_generated_segments(id, spans)?;
         }
     }
+    project.forget_history()?;
     Ok(total)
+}
+
+/// Writes `documents` generated transcripts of about `chars` characters as `.txt` files into a folder.
+pub fn write_corpus(
+    folder: &std::path::Path,
+    documents: usize,
+    chars: usize,
+    seed: u64,
+) -> crate::Result<usize> {
+    std::fs::create_dir_all(folder).map_err(|e| crate::Error::io(folder, e))?;
+    let mut bytes = 0;
+    for d in 0..documents {
+        let text = transcript(seed.wrapping_mul(1_000_003).wrapping_add(d as u64), chars);
+        let path = folder.join(format!("G{:05}.txt", d + 1));
+        std::fs::write(&path, &text).map_err(|e| crate::Error::io(&path, e))?;
+        bytes += text.len();
+    }
+    Ok(bytes)
 }
 
 fn clock(seconds: usize) -> String {

@@ -58,12 +58,13 @@ impl<W: Write> SafeCsv<W> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells
-            .into_iter()
-            .map(|c| neutralise(c.as_ref()).into_owned())
-            .collect();
+        for cell in cells {
+            self.inner
+                .write_field(neutralise(cell.as_ref()).as_bytes())
+                .map_err(std::io::Error::other)?;
+        }
         self.inner
-            .write_record(&cells)
+            .write_record(None::<&[u8]>)
             .map_err(std::io::Error::other)
     }
 
@@ -138,23 +139,39 @@ pub fn write_segments<W: Write>(
         .into_iter()
         .map(|a| a.name)
         .collect();
-    let documents: HashMap<DocumentId, _> = project
-        .documents()?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
-    let jobcenters: HashMap<JobcenterId, _> = project
+    // The attribute cells of each jobcenter and document, looked up once, not once per segment.
+    let cells = |values: &[(String, String)], names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .map(|name| {
+                values
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let jobcenter_cells: HashMap<JobcenterId, Vec<String>> = project
         .jobcenters()?
         .into_iter()
-        .map(|j| (j.id, j))
+        .map(|j| (j.id, cells(&j.attributes, &jobcenter_attributes)))
         .collect();
-    let value = |values: &[(String, String)], name: &str| -> String {
-        values
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let empty_jobcenter = vec![String::new(); jobcenter_attributes.len()];
+    let empty_document = vec![String::new(); document_attributes.len()];
+    let documents: HashMap<DocumentId, (&[String], Vec<String>)> = project
+        .documents()?
+        .into_iter()
+        .map(|d| {
+            let jobcenter = jobcenter_cells
+                .get(&d.jobcenter_id)
+                .map_or(empty_jobcenter.as_slice(), Vec::as_slice);
+            (
+                d.id,
+                (jobcenter, cells(&d.attributes, &document_attributes)),
+            )
+        })
+        .collect();
     let io = |e: std::io::Error| Error::io("CSV", e);
     let mut out = out;
     if options.bom {
@@ -165,34 +182,30 @@ pub fn write_segments<W: Write>(
         .map_err(io)?;
     let mut rows = 0;
     project.for_each_segment(filter, |segment| {
-        let document = documents.get(&segment.document_id);
-        let jobcenter = document.and_then(|d| jobcenters.get(&d.jobcenter_id));
-        let mut row = vec![segment.id.to_string(), segment.jobcenter.clone()];
-        for name in &jobcenter_attributes {
-            row.push(
-                jobcenter
-                    .map(|j| value(&j.attributes, name))
-                    .unwrap_or_default(),
-            );
-        }
-        row.push(segment.document.clone());
-        for name in &document_attributes {
-            row.push(
-                document
-                    .map(|d| value(&d.attributes, name))
-                    .unwrap_or_default(),
-            );
-        }
-        row.extend([
-            segment.speaker.clone().unwrap_or_default(),
-            segment.code.clone(),
-            segment.coder.clone(),
+        let (jobcenter, document) = documents.get(&segment.document_id).map_or(
+            (empty_jobcenter.as_slice(), empty_document.as_slice()),
+            |(j, d)| (*j, d.as_slice()),
+        );
+        let (id, start, end) = (
+            segment.id.to_string(),
             segment.start.to_string(),
             segment.end.to_string(),
-            segment.text.clone(),
-            segment.memo.clone(),
-            segment.created_at.clone(),
-        ]);
+        );
+        let row = [id.as_str(), segment.jobcenter.as_str()]
+            .into_iter()
+            .chain(jobcenter.iter().map(String::as_str))
+            .chain([segment.document.as_str()])
+            .chain(document.iter().map(String::as_str))
+            .chain([
+                segment.speaker.as_deref().unwrap_or_default(),
+                segment.code.as_str(),
+                segment.coder.as_str(),
+                start.as_str(),
+                end.as_str(),
+                segment.text.as_str(),
+                segment.memo.as_str(),
+                segment.created_at.as_str(),
+            ]);
         csv.row(row).map_err(io)?;
         rows += 1;
         Ok(())

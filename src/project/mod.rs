@@ -77,7 +77,10 @@ impl Project {
     /// Opens an existing project, migrating an older one after copying it aside.
     pub fn open(path: &Path) -> Result<Self> {
         check_file(path)?;
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         conn.busy_timeout(Duration::from_secs(5))?;
         let not_ours = |reason: &str| Error::NotAProject {
             path: path.to_owned(),
@@ -129,6 +132,13 @@ impl Project {
     /// The newest `limit` entries of the action log.
     pub fn actions(&self, limit: usize) -> Result<Vec<log::Action>> {
         log::actions(&self.conn, limit)
+    }
+
+    /// Empties the action log: nothing before this point can be undone any more. For generated
+    /// projects, whose bulk data is not recorded.
+    pub(crate) fn forget_history(&mut self) -> Result<()> {
+        self.conn.execute("DELETE FROM actions", [])?;
+        Ok(())
     }
 
     /// Runs SQLite's own consistency check; `ok` when the file is sound.

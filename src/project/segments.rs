@@ -143,6 +143,57 @@ impl Project {
         Ok(n)
     }
 
+    /// Inserts generated segments of one document without recording them in the action log: for
+    /// generated projects only, which [`Project::forget_history`] afterwards.
+    pub(crate) fn insert_generated_segments<'a>(
+        &mut self,
+        document: DocumentId,
+        segments: impl IntoIterator<Item = (CharRange, CodeId, &'a str)>,
+    ) -> Result<usize> {
+        let text = self.document_text(document)?;
+        let index = TextIndex::new(&text);
+        let tx = self.conn.transaction()?;
+        let mut coders: HashMap<String, i64> = HashMap::new();
+        let mut n = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"#,
+            )?;
+            for (range, code, coder) in segments {
+                let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
+                let coder_id = match coders.get(coder) {
+                    Some(id) => *id,
+                    None => {
+                        tx.execute(
+                            "INSERT OR IGNORE INTO coders (name, guid, created_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                            rusqlite::params![coder, new_guid()],
+                        )?;
+                        let id: i64 = tx.query_row(
+                            "SELECT id FROM coders WHERE name = ?1 COLLATE NOCASE",
+                            [coder],
+                            |r| r.get(0),
+                        )?;
+                        coders.insert(coder.to_owned(), id);
+                        id
+                    }
+                };
+                insert.execute(rusqlite::params![
+                    document.0,
+                    code.0,
+                    coder_id,
+                    range.start.0 as i64,
+                    range.end.0 as i64,
+                    index.slice(range).unwrap_or_default(),
+                    new_guid()
+                ])?;
+                n += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// Replaces a segment's memo.
     pub fn set_segment_memo(&mut self, segment: SegmentId, memo: &str) -> Result<()> {
         let mut change = self.change()?;
@@ -200,13 +251,13 @@ impl Project {
     pub fn for_each_segment(
         &self,
         filter: &SegmentFilter,
-        visit: impl FnMut(Segment) -> Result<()>,
+        mut visit: impl FnMut(Segment) -> Result<()>,
     ) -> Result<()> {
-        let codes = codes::codes(&self.conn)?;
+        let reader = SegmentReader::new(&self.conn)?;
         let wanted_codes: Option<HashSet<CodeId>> = (!filter.codes.is_empty()).then(|| {
             let mut set: HashSet<CodeId> = filter.codes.iter().copied().collect();
             // Parents come before children, so one pass collects every subtree.
-            for code in &codes {
+            for code in &reader.codes {
                 if let Some(parent) = code.parent
                     && set.contains(&parent)
                 {
@@ -215,35 +266,44 @@ impl Project {
             }
             set
         });
-        read_segments(
-            &self.conn,
-            &codes,
-            r#"ORDER BY j.position, j.id, d.position, d.id, s.start, s."end", s.id"#,
-            [],
-            |row| {
-                (filter.documents.is_empty() || filter.documents.contains(&row.document))
-                    && (filter.jobcenters.is_empty() || filter.jobcenters.contains(&row.jobcenter))
-                    && (filter.coders.is_empty() || filter.coders.contains(&row.coder))
-                    && wanted_codes
-                        .as_ref()
-                        .is_none_or(|set| set.contains(&row.code))
-            },
-            visit,
-        )
+        // Document by document in their order, each through the index on (document, start).
+        for (document, jobcenter) in reader.order.clone() {
+            if !(filter.documents.is_empty() || filter.documents.contains(&document))
+                || !(filter.jobcenters.is_empty() || filter.jobcenters.contains(&jobcenter))
+            {
+                continue;
+            }
+            reader.read_document(
+                document,
+                |code, coder| {
+                    (filter.coders.is_empty() || filter.coders.contains(&coder))
+                        && wanted_codes.as_ref().is_none_or(|set| set.contains(&code))
+                },
+                &mut visit,
+            )?;
+        }
+        Ok(())
     }
 
     /// One segment, with the same fields as [`Project::segments`] gives.
     pub fn segment(&self, id: SegmentId) -> Result<Segment> {
-        let codes = codes::codes(&self.conn)?;
+        let document: DocumentId = self
+            .conn
+            .query_row(
+                "SELECT document_id FROM segments WHERE id = ?1",
+                [id.0],
+                |r| r.get(0).map(DocumentId),
+            )
+            .optional()?
+            .ok_or(Error::UnknownSegment(id.0))?;
         let mut found = None;
-        read_segments(
-            &self.conn,
-            &codes,
-            "WHERE s.id = ?1",
-            [id.0],
-            |_| true,
+        SegmentReader::new(&self.conn)?.read_document(
+            document,
+            |_, _| true,
             |s| {
-                found = Some(s);
+                if s.id == id {
+                    found = Some(s);
+                }
                 Ok(())
             },
         )?;
@@ -252,14 +312,10 @@ impl Project {
 
     /// All segments of one document, by start, end and number: what the document view draws.
     pub fn document_segments(&self, document: DocumentId) -> Result<Vec<Segment>> {
-        let codes = codes::codes(&self.conn)?;
         let mut out = Vec::new();
-        read_segments(
-            &self.conn,
-            &codes,
-            r#"WHERE s.document_id = ?1 ORDER BY s.start, s."end", s.id"#,
-            [document.0],
-            |_| true,
+        SegmentReader::new(&self.conn)?.read_document(
+            document,
+            |_, _| true,
             |s| {
                 out.push(s);
                 Ok(())
@@ -341,69 +397,98 @@ impl Project {
     }
 }
 
-/// The ids a segment row points at, for filtering before the row is read whole.
-struct SegmentKeys {
-    document: DocumentId,
-    jobcenter: JobcenterId,
-    code: CodeId,
-    coder: CoderId,
+/// Reads segments document by document, with the names of documents, jobcenters, codes and
+/// coders looked up once instead of joined into every row.
+struct SegmentReader<'c> {
+    conn: &'c Connection,
+    codes: Vec<Code>,
+    paths: HashMap<CodeId, String>,
+    coders: HashMap<CoderId, String>,
+    /// Document name and jobcenter name by document.
+    names: HashMap<DocumentId, (String, String)>,
+    /// Documents in display order, with their jobcenters.
+    order: Vec<(DocumentId, JobcenterId)>,
 }
 
-/// Reads segments in one query; `clause` adds WHERE and ORDER BY to the joined tables
-/// `segments s`, `documents d`, `jobcenters j` and `coders c`.
-fn read_segments(
-    conn: &Connection,
-    codes: &[Code],
-    clause: &str,
-    params: impl rusqlite::Params,
-    mut keep: impl FnMut(&SegmentKeys) -> bool,
-    mut visit: impl FnMut(Segment) -> Result<()>,
-) -> Result<()> {
-    let paths: HashMap<CodeId, &str> = codes.iter().map(|c| (c.id, c.path.as_str())).collect();
-    let mut stmt = conn.prepare_cached(&format!(
-        r#"SELECT s.id, s.document_id, d.name, d.jobcenter_id, j.name, s.code_id, s.coder_id, c.name,
-                  s.start, s."end", s.text, s.memo, s.created_at, s.modified_at
-           FROM segments s
-           JOIN documents d ON d.id = s.document_id
-           JOIN jobcenters j ON j.id = d.jobcenter_id
-           JOIN coders c ON c.id = s.coder_id
-           {clause}"#
-    ))?;
-    let mut rows = stmt.query(params)?;
-    let mut speakers = SpeakerCache::default();
-    while let Some(r) = rows.next()? {
-        let keys = SegmentKeys {
-            document: DocumentId(r.get(1)?),
-            jobcenter: JobcenterId(r.get(3)?),
-            code: CodeId(r.get(5)?),
-            coder: CoderId(r.get(6)?),
-        };
-        if !keep(&keys) {
-            continue;
-        }
-        let start = r.get::<_, i64>(8)? as usize;
-        visit(Segment {
-            id: SegmentId(r.get(0)?),
-            document_id: keys.document,
-            document: r.get(2)?,
-            jobcenter: r.get(4)?,
-            code_id: keys.code,
-            code: paths
-                .get(&keys.code)
-                .copied()
-                .unwrap_or_default()
-                .to_owned(),
-            coder: r.get(7)?,
-            start,
-            end: r.get::<_, i64>(9)? as usize,
-            text: r.get(10)?,
-            speaker: speakers.speaker_at(conn, keys.document, start)?,
-            memo: r.get(11)?,
-            created_at: r.get(12)?,
-            modified_at: r.get(13)?,
+impl<'c> SegmentReader<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        let codes = codes::codes(conn)?;
+        let paths = codes.iter().map(|c| (c.id, c.path.clone())).collect();
+        let mut stmt = conn.prepare_cached("SELECT id, name FROM coders")?;
+        let coders = stmt
+            .query_map([], |r| Ok((CoderId(r.get(0)?), r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.id, d.jobcenter_id, d.name, j.name FROM documents d JOIN jobcenters j ON j.id = d.jobcenter_id
+             ORDER BY j.position, j.id, d.position, d.id",
+        )?;
+        let mut names = HashMap::new();
+        let mut order = Vec::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                DocumentId(r.get(0)?),
+                JobcenterId(r.get(1)?),
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?;
+        for row in rows {
+            let (document, jobcenter, name, jobcenter_name) = row?;
+            names.insert(document, (name, jobcenter_name));
+            order.push((document, jobcenter));
+        }
+        Ok(Self {
+            conn,
+            codes,
+            paths,
+            coders,
+            names,
+            order,
+        })
     }
-    Ok(())
+
+    /// Hands the segments of one document that `keep` accepts (by code and coder) to `visit`.
+    fn read_document(
+        &self,
+        document: DocumentId,
+        mut keep: impl FnMut(CodeId, CoderId) -> bool,
+        mut visit: impl FnMut(Segment) -> Result<()>,
+    ) -> Result<()> {
+        let Some((document_name, jobcenter_name)) = self.names.get(&document) else {
+            return Ok(());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            r#"SELECT id, code_id, coder_id, start, "end", text, memo, created_at, modified_at
+               FROM segments WHERE document_id = ?1 ORDER BY start, "end", id"#,
+        )?;
+        let mut rows = stmt.query([document.0])?;
+        let mut speakers = SpeakerCache::default();
+        while let Some(r) = rows.next()? {
+            let code = CodeId(r.get(1)?);
+            let coder = CoderId(r.get(2)?);
+            if !keep(code, coder) {
+                continue;
+            }
+            let start = r.get::<_, i64>(3)? as usize;
+            visit(Segment {
+                id: SegmentId(r.get(0)?),
+                document_id: document,
+                document: document_name.clone(),
+                jobcenter: jobcenter_name.clone(),
+                code_id: code,
+                code: self.paths.get(&code).cloned().unwrap_or_default(),
+                coder: self.coders.get(&coder).cloned().unwrap_or_default(),
+                start,
+                end: r.get::<_, i64>(4)? as usize,
+                text: r.get(5)?,
+                speaker: speakers.speaker_at(self.conn, document, start)?,
+                memo: r.get(6)?,
+                created_at: r.get(7)?,
+                modified_at: r.get(8)?,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// The turns of the document read last, to name the speaker of each segment.
