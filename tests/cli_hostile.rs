@@ -300,3 +300,58 @@ fn two_processes_writing_at_once_lose_nothing() {
     let project = kodierwerk::project::Project::open(&project).unwrap();
     assert_eq!(project.integrity_check().unwrap(), "ok");
 }
+
+/// Makes a file immutable (even for root) while it lives; undoes that when dropped.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn new(path: &std::path::Path) -> Option<Self> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Self(path.to_owned()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn a_read_only_project_says_so() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let before = std::fs::read(&project).unwrap();
+    // Tests run as root, for whom file permissions do not hold: the immutable flag does.
+    let Some(_guard) = Immutable::new(&project) else {
+        eprintln!(
+            "chattr is not available on this file system; the read-only case is not checked here"
+        );
+        return;
+    };
+    refused(
+        &[
+            "code",
+            project.to_str().unwrap(),
+            "--doc",
+            "a",
+            "--start",
+            "0",
+            "--end",
+            "3",
+            "--code",
+            "Arbeitslogik",
+            "--coder",
+            "X",
+        ],
+        "cannot be written (read-only file or folder)",
+    );
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+}
