@@ -80,34 +80,7 @@ fn code_a_passage_see_it_listed_undo_and_redo() {
     );
 
     // Select with the mouse: drag along the first line of the transcript.
-    let text = h.get_by_label("Dokumenttext").rect();
-    let y = text.top() + 10.0;
-    let from = Pos2::new(text.left() + 160.0, y);
-    h.hover_at(from);
-    h.drag_at(from);
-    h.run();
-    for x in [220.0, 300.0, 420.0] {
-        h.hover_at(Pos2::new(text.left() + x, y));
-        h.run();
-    }
-    h.drop_at(Pos2::new(text.left() + 420.0, y));
-    h.run();
-    let selection = h
-        .state()
-        .state
-        .as_ref()
-        .unwrap()
-        .selection
-        .expect("a selection");
-    let selected_text = h
-        .state()
-        .state
-        .as_ref()
-        .unwrap()
-        .open
-        .as_ref()
-        .unwrap()
-        .text_of(selection);
+    let (selection, selected_text) = drag_select(&mut h);
     assert!(selected_text.chars().count() > 5, "{selected_text:?}");
 
     // Code it by clicking a code.
@@ -325,6 +298,29 @@ fn keys_code_the_selection_with_pinned_codes_and_a_selection_can_be_dragged_onto
     let new = segments.iter().max_by_key(|s| s.id).unwrap();
     assert_eq!(new.code, "Arbeitslogik/Sozialberatung");
     assert_eq!((new.start, new.end), (selection.start.0, selection.end.0));
+
+    // In vivo: a new code named by the selected words.
+    let (selection, selected) = drag_select(&mut h);
+    h.get_by_label("In vivo").click();
+    h.run();
+    let name = kodierwerk::gui::state::in_vivo_name(&selected);
+    let project = Project::open(&path).unwrap();
+    let code = project.code_by_path(&name).unwrap();
+    let segments = project
+        .segments(&SegmentFilter {
+            codes: vec![code.id],
+            ..SegmentFilter::default()
+        })
+        .unwrap();
+    assert_eq!(segments.len(), 1);
+    assert_eq!(
+        (segments[0].start, segments[0].end),
+        (selection.start.0, selection.end.0)
+    );
+    assert!(
+        h.query_by_label(&name).is_some(),
+        "the new code shows in the code system"
+    );
 }
 
 #[test]

@@ -365,6 +365,21 @@ impl WorkbenchState {
         Ok(())
     }
 
+    /// Codes a range of the open document as the current coder, and selects the new segment.
+    fn code_range(&mut self, code: CodeId, range: CharRange) -> Result<()> {
+        let Some(document) = self.open.as_ref().map(|o| o.id) else {
+            return Ok(());
+        };
+        let coder = self.coder_name();
+        let id = self
+            .project
+            .apply_code(document, range.start.0, range.end.0, code, &coder, "")?;
+        self.selected_segment = Some(id);
+        self.selection = None;
+        self.active_codes.insert(code);
+        Ok(())
+    }
+
     fn coder_name(&self) -> String {
         if self.coder.trim().is_empty() {
             self.tr.unknown_coder.to_owned()
@@ -392,56 +407,28 @@ impl WorkbenchState {
                 false
             }
             Command::ApplyCode { code, range } => {
-                let Some(document) = self.open.as_ref().map(|o| o.id) else {
-                    return Ok(());
-                };
-                let coder = self.coder_name();
-                let id = self.project.apply_code(
-                    document,
-                    range.start.0,
-                    range.end.0,
-                    code,
-                    &coder,
-                    "",
-                )?;
-                self.selected_segment = Some(id);
-                self.selection = None;
-                self.active_codes.insert(code);
+                self.code_range(code, range)?;
                 true
             }
             Command::InVivo { range } => {
                 let Some(open) = &self.open else {
                     return Ok(());
                 };
-                let document = open.id;
                 let name = in_vivo_name(&open.text_of(range));
                 if name.is_empty() {
                     return Ok(());
                 }
-                let path = match self
+                let existing = self
                     .codes
                     .iter()
                     .find(|c| c.parent.is_none() && c.name == name)
-                {
-                    Some(existing) => existing.path.clone(),
-                    None => {
-                        self.project.add_code(&name, None, "")?;
-                        name
-                    }
+                    .map(|c| c.id);
+                let code = match existing {
+                    Some(id) => id,
+                    None => self.project.add_code(&name, None, "")?,
                 };
-                let code = self.project.code_by_path(&path)?.id;
-                let coder = self.coder_name();
-                let id = self.project.apply_code(
-                    document,
-                    range.start.0,
-                    range.end.0,
-                    code,
-                    &coder,
-                    "",
-                )?;
-                self.selected_segment = Some(id);
+                self.code_range(code, range)?;
                 self.selected_code = Some(code);
-                self.selection = None;
                 true
             }
             Command::UpdateSegment {
