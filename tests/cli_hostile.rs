@@ -355,3 +355,27 @@ fn a_read_only_project_says_so() {
     );
     assert_eq!(std::fs::read(&project).unwrap(), before);
 }
+
+#[test]
+fn an_export_into_a_folder_without_write_permission_says_so() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let folder = s.path("gesperrt");
+    std::fs::create_dir(&folder).unwrap();
+    let Some(_guard) = Immutable::new(&folder) else {
+        eprintln!(
+            "chattr is not available on this file system; the locked folder is not checked here"
+        );
+        return;
+    };
+    refused(
+        &[
+            "export",
+            "csv",
+            project.to_str().unwrap(),
+            folder.join("segmente.csv").to_str().unwrap(),
+        ],
+        "Operation not permitted",
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
