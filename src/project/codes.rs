@@ -68,7 +68,7 @@ impl Project {
         let codes = self.codes()?;
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT code_id, count(*) FROM segments GROUP BY code_id")?;
+            .prepare_cached("SELECT code_id, sum(n) FROM segment_counts GROUP BY code_id")?;
         let own: HashMap<CodeId, usize> = stmt
             .query_map([], |r| {
                 Ok((CodeId(r.get(0)?), r.get::<_, i64>(1)? as usize))

@@ -171,7 +171,7 @@ impl Project {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.name, d.jobcenter_id, j.name, d.source_name, d.encoding, t.char_len,
                     (SELECT count(*) FROM turns u WHERE u.document_id = d.id),
-                    (SELECT count(*) FROM segments s WHERE s.document_id = d.id),
+                    (SELECT coalesce(sum(n), 0) FROM segment_counts c WHERE c.document_id = d.id),
                     d.imported_at
              FROM documents d JOIN jobcenters j ON j.id = d.jobcenter_id JOIN texts t ON t.id = d.text_id
              WHERE ?1 IS NULL OR d.id = ?1

@@ -311,6 +311,57 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_project_gains_its_segment_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.kodierwerk");
+        {
+            // A version-1 project with two segments, as the first release wrote it.
+            let mut conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            tx.execute_batch(
+                "INSERT INTO jobcenters VALUES (1, 'J', 0, 'g1', 'now');
+                 INSERT INTO texts VALUES (1, 'h', 10, 'Größe eins');
+                 INSERT INTO documents VALUES (1, 1, 'd', 1, 'd.txt', 'UTF-8', 0, 'g2', 'now');
+                 INSERT INTO codes VALUES (1, NULL, 'A', '#FFFFFF', '', 0, 'g3', 'now');
+                 INSERT INTO coders VALUES (1, 'Anna', 'g4', 'now');
+                 INSERT INTO segments VALUES (1, 1, 1, 1, 0, 5, 'Größe', '', 'g5', 'now', 'now');
+                 INSERT INTO segments VALUES (2, 1, 1, 1, 1, 4, 'röß', '', 'g6', 'now', 'now');",
+            )
+            .unwrap();
+            tx.pragma_update(None, "user_version", 1).unwrap();
+            tx.commit().unwrap();
+        }
+        let mut project = Project::open(&path).unwrap();
+        assert!(dir.path().join("v1.kodierwerk.before-format-1").exists());
+        let counts = project.code_counts().unwrap();
+        assert_eq!(counts[&crate::model::CodeId(1)], (2, 2));
+        assert_eq!(project.documents().unwrap()[0].segments, 2);
+        // The counts follow every later change, undo included.
+        project
+            .apply_code(
+                crate::model::DocumentId(1),
+                0,
+                3,
+                crate::model::CodeId(1),
+                "Anna",
+                "",
+            )
+            .unwrap();
+        assert_eq!(
+            project.code_counts().unwrap()[&crate::model::CodeId(1)],
+            (3, 3)
+        );
+        project.undo().unwrap();
+        assert_eq!(
+            project.code_counts().unwrap()[&crate::model::CodeId(1)],
+            (2, 2)
+        );
+    }
+
+    #[test]
     fn other_files_are_refused_with_a_reason() {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.kodierwerk");

@@ -7,10 +7,10 @@
 pub const APPLICATION_ID: i32 = 0x4B44_574B;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 1;
+pub const CURRENT_VERSION: i64 = 2;
 
 /// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Version 1: the foundation.
 ///
@@ -149,4 +149,36 @@ CREATE TABLE actions (
     changes TEXT NOT NULL,
     state   TEXT NOT NULL CHECK (state IN ('done', 'undone'))
 );
+"#;
+
+/// Version 2: segment counts per document and code, kept by triggers, so that the code system and
+/// the document list show counts without scanning a million segments after every change.
+const V2: &str = r#"
+CREATE TABLE segment_counts (
+    document_id INTEGER NOT NULL,
+    code_id     INTEGER NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (document_id, code_id)
+) WITHOUT ROWID;
+
+INSERT INTO segment_counts (document_id, code_id, n)
+    SELECT document_id, code_id, count(*) FROM segments GROUP BY document_id, code_id;
+
+CREATE TRIGGER segment_counts_insert AFTER INSERT ON segments BEGIN
+    INSERT INTO segment_counts (document_id, code_id, n) VALUES (NEW.document_id, NEW.code_id, 1)
+        ON CONFLICT (document_id, code_id) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER segment_counts_delete AFTER DELETE ON segments BEGIN
+    UPDATE segment_counts SET n = n - 1 WHERE document_id = OLD.document_id AND code_id = OLD.code_id;
+    DELETE FROM segment_counts WHERE document_id = OLD.document_id AND code_id = OLD.code_id AND n <= 0;
+END;
+
+CREATE TRIGGER segment_counts_update AFTER UPDATE OF document_id, code_id ON segments
+WHEN OLD.document_id <> NEW.document_id OR OLD.code_id <> NEW.code_id BEGIN
+    UPDATE segment_counts SET n = n - 1 WHERE document_id = OLD.document_id AND code_id = OLD.code_id;
+    DELETE FROM segment_counts WHERE document_id = OLD.document_id AND code_id = OLD.code_id AND n <= 0;
+    INSERT INTO segment_counts (document_id, code_id, n) VALUES (NEW.document_id, NEW.code_id, 1)
+        ON CONFLICT (document_id, code_id) DO UPDATE SET n = n + 1;
+END;
 "#;
