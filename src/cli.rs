@@ -8,9 +8,11 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::analysis::AnalysisData;
+use crate::analysis::cooccurrence::{self, CooccurrenceScope, CooccurrenceSpec};
+use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
 use crate::analysis::filter::{DocumentFilter, parse_assignment};
 use crate::analysis::matrix::{self, Columns, MatrixSpec, Measure};
+use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, Outcome, decode};
 use crate::exchange::csv::{CsvOptions, SafeCsv, export_segments, write_segments};
@@ -40,6 +42,22 @@ pub enum MeasureArg {
     Documents,
     Percent,
     Coverage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    Segments,
+    Documents,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// Segments whose characters overlap (counts pairs of segments).
+    Overlap,
+    /// Segments starting in the same speaker turn (counts turns).
+    Turn,
+    /// Segments in the same document (counts documents).
+    Document,
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +207,32 @@ pub enum Command {
         /// Only documents with this attribute value; repeat for more (same attribute: either value).
         #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
         conditions: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Count codes (with their sub-codes) under conditions on attributes, one column per condition.
+    Crosstab {
+        project: PathBuf,
+        /// A column: attribute values that must all hold, e.g. 'Trägerschaft=zkT,Lage=Land'; repeat for more columns.
+        #[arg(long = "condition", value_name = "ATTRIBUTE=VALUE[,ATTRIBUTE=VALUE]")]
+        conditions: Vec<String>,
+        /// Count coded segments, or documents in which the code occurs.
+        #[arg(long, value_enum, default_value_t = UnitArg::Segments)]
+        unit: UnitArg,
+        /// Only segments of this coder.
+        #[arg(long)]
+        coder: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Count how often two codes meet: overlapping segments, the same speaker turn, or the same document.
+    Cooccurrence {
+        project: PathBuf,
+        #[arg(long, value_enum, default_value_t = ScopeArg::Overlap)]
+        scope: ScopeArg,
+        /// Only segments of this coder (without one, segments of all coders meet).
+        #[arg(long)]
+        coder: Option<String>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -646,13 +690,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             header.push(m.all.label.clone());
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let rows = m.rows.iter().map(|r| {
-                let name = if format == Format::Table {
-                    let leaf = r.code.rsplit('/').next().unwrap_or(&r.code);
-                    format!("{}{leaf}", "  ".repeat(r.depth))
-                } else {
-                    r.code.clone()
-                };
-                let mut row = vec![name];
+                let mut row = vec![code_label(format, &r.code, r.depth)];
                 row.extend(r.cells.iter().map(|c| c.show(m.measure)));
                 row.push(r.total.show(m.measure));
                 row
@@ -662,6 +700,88 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             documents.extend(m.columns.iter().map(|c| c.documents.to_string()));
             documents.push(m.all.documents.to_string());
             rows.push(documents);
+            print_rows(out, format, &header, rows)?;
+        }
+        Command::Crosstab {
+            project,
+            conditions,
+            unit,
+            coder,
+            format,
+        } => {
+            let p = Project::open(&project)?;
+            let data = AnalysisData::load(&p)?;
+            let spec = CrosstabSpec {
+                conditions: conditions
+                    .iter()
+                    .map(|c| crosstab::parse_condition(c))
+                    .collect::<crate::Result<_>>()?,
+                unit: match unit {
+                    UnitArg::Segments => Unit::Segments,
+                    UnitArg::Documents => Unit::Documents,
+                },
+                coder,
+            };
+            let t = crosstab::crosstab(&data, &spec)?;
+            if format == Format::Json {
+                return print_json(out, &t);
+            }
+            let mut header: Vec<String> = vec!["code".into()];
+            header.extend(t.columns.iter().map(|c| c.label.clone()));
+            header.push(t.all.label.clone());
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let mut rows: Vec<Vec<String>> = t
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![code_label(format, &r.code, r.depth)];
+                    row.extend(r.cells.iter().map(usize::to_string));
+                    row.push(r.total.to_string());
+                    row
+                })
+                .collect();
+            let mut documents = vec!["(Dokumente)".to_owned()];
+            documents.extend(t.columns.iter().map(|c| c.documents.to_string()));
+            documents.push(t.all.documents.to_string());
+            rows.push(documents);
+            print_rows(out, format, &header, rows)?;
+        }
+        Command::Cooccurrence {
+            project,
+            scope,
+            coder,
+            format,
+        } => {
+            let p = Project::open(&project)?;
+            let data = AnalysisData::load(&p)?;
+            let scope = match scope {
+                ScopeArg::Overlap => CooccurrenceScope::Overlap,
+                ScopeArg::Turn => CooccurrenceScope::Turn,
+                ScopeArg::Document => CooccurrenceScope::Document,
+            };
+            let turns = if scope == CooccurrenceScope::Turn {
+                load_turns(&p, &data)?
+            } else {
+                DocumentTurns::new()
+            };
+            let c = cooccurrence::cooccurrence(&data, &CooccurrenceSpec { scope, coder }, &turns)?;
+            if format == Format::Json {
+                return print_json(out, &c);
+            }
+            let mut header: Vec<String> = vec!["code".into()];
+            header.extend(c.codes.iter().map(|path| {
+                if format == Format::Table {
+                    leaf(path).to_owned()
+                } else {
+                    path.clone()
+                }
+            }));
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let rows = c.rows.iter().map(|r| {
+                let mut row = vec![code_label(format, &r.code, r.depth)];
+                row.extend(r.cells.iter().map(usize::to_string));
+                row
+            });
             print_rows(out, format, &header, rows)?;
         }
         Command::Export(Export::Csv {
@@ -763,6 +883,20 @@ fn assignments(pairs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
         .iter()
         .map(|p| parse_assignment(p))
         .collect::<crate::Result<_>>()?)
+}
+
+/// A code as a table row names it: its name indented by depth; in CSV its full path.
+fn code_label(format: Format, path: &str, depth: usize) -> String {
+    if format == Format::Table {
+        format!("{}{}", "  ".repeat(depth), leaf(path))
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The last name of a code path.
+fn leaf(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn value_of(values: &[(String, String)], name: &str) -> String {

@@ -52,6 +52,20 @@ impl DocumentFilter {
         self.conditions.is_empty()
     }
 
+    /// The resolved conditions: each attribute with the values it may take.
+    pub fn conditions(&self) -> &[(Attribute, Vec<String>)] {
+        &self.conditions
+    }
+
+    /// The conditions for a person to read: `Trägerschaft=zkT & Lage=Land|Stadt`.
+    pub fn label(&self) -> String {
+        self.conditions
+            .iter()
+            .map(|(attribute, values)| format!("{}={}", attribute.name, values.join("|")))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
     /// Whether a document (with its jobcenter's attributes) meets every condition.
     pub fn matches(&self, document: &DocumentInfo, jobcenter_values: &[(String, String)]) -> bool {
         self.conditions.iter().all(|(attribute, values)| {

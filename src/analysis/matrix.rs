@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::AnalysisData;
 use super::filter::{DocumentFilter, find_attribute};
 use crate::coding::range::CharRange;
-use crate::error::{Error, Result};
-use crate::model::{AttributeKind, CodeId, DocumentId, Scope};
+use crate::error::Result;
+use crate::model::{AttributeKind, DocumentId, Scope};
 
 /// What the columns of the matrix are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,16 +101,7 @@ pub const NO_VALUE: &str = "(ohne Wert)";
 /// Computes the code matrix.
 pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
     let filter = DocumentFilter::new(&data.attributes, &spec.conditions)?;
-    let coder = match &spec.coder {
-        Some(name) => Some(
-            data.coders
-                .iter()
-                .find(|c| c.name.to_lowercase() == name.trim().to_lowercase())
-                .map(|c| c.id)
-                .ok_or_else(|| Error::UnknownCoder(name.clone()))?,
-        ),
-        None => None,
-    };
+    let coder = data.coder_id(spec.coder.as_deref())?;
     let documents = filter.documents(data);
     let (by, labels, column_of) = group(data, &spec.by, &documents)?;
 
@@ -133,27 +124,8 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
         chars: documents.iter().map(|d| d.chars).sum(),
     };
 
-    // Each code and its ancestors: a segment counts for all of them in the "with sub-codes" cells.
-    let index_of: HashMap<CodeId, usize> = data
-        .codes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    let ancestors: Vec<Vec<usize>> = data
-        .codes
-        .iter()
-        .map(|code| {
-            let mut chain = vec![index_of[&code.id]];
-            let mut parent = code.parent;
-            while let Some(p) = parent {
-                let Some(&i) = index_of.get(&p) else { break };
-                chain.push(i);
-                parent = data.codes[i].parent;
-            }
-            chain
-        })
-        .collect();
+    let index_of = data.code_index();
+    let ancestors = data.ancestor_chains(&index_of);
 
     // Ranges per (code row, document), for the total and for the code alone.
     let mut total_ranges: HashMap<(usize, DocumentId), Vec<CharRange>> = HashMap::new();

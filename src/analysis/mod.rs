@@ -1,11 +1,18 @@
-//! Frequencies per jobcenter and per group of jobcenters: plain functions over a snapshot of the
-//! project, shared by the CLI and the GUI.
+//! Frequencies per jobcenter and per group of jobcenters, crosstabs and co-occurrence: plain
+//! functions over a snapshot of the project, shared by the CLI and the GUI.
 
+pub mod cooccurrence;
+pub mod crosstab;
 pub mod filter;
 pub mod matrix;
 
-use crate::error::Result;
-use crate::model::{Attribute, Code, Coder, DocumentInfo, Jobcenter, Scope, SegmentSpan};
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Attribute, Code, CodeId, Coder, CoderId, DocumentId, DocumentInfo, Jobcenter, Scope,
+    SegmentSpan, Turn,
+};
 use crate::project::Project;
 
 /// What the analyses read: the project's cases, documents, codes and segments.
@@ -20,6 +27,9 @@ pub struct AnalysisData {
     pub segments: Vec<SegmentSpan>,
 }
 
+/// The speaker turns of each document, read only for analyses that need them.
+pub type DocumentTurns = HashMap<DocumentId, Vec<Turn>>;
+
 impl AnalysisData {
     pub fn load(project: &Project) -> Result<Self> {
         let mut attributes = project.attributes(Scope::Jobcenter)?;
@@ -33,4 +43,53 @@ impl AnalysisData {
             segments: project.segment_spans()?,
         })
     }
+
+    /// The coder a researcher names (case-insensitive), or none for all coders.
+    pub fn coder_id(&self, name: Option<&str>) -> Result<Option<CoderId>> {
+        let Some(name) = name else { return Ok(None) };
+        self.coders
+            .iter()
+            .find(|c| c.name.to_lowercase() == name.trim().to_lowercase())
+            .map(|c| Some(c.id))
+            .ok_or_else(|| Error::UnknownCoder(name.to_owned()))
+    }
+
+    /// Each code's position in `codes`.
+    pub fn code_index(&self) -> HashMap<CodeId, usize> {
+        self.codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect()
+    }
+
+    /// For each code (by position), its own position followed by its ancestors' positions: a
+    /// segment counts for all of them when codes are counted with their sub-codes.
+    pub fn ancestor_chains(&self, index_of: &HashMap<CodeId, usize>) -> Vec<Vec<usize>> {
+        self.codes
+            .iter()
+            .enumerate()
+            .map(|(own, code)| {
+                let mut chain = vec![own];
+                let mut parent = code.parent;
+                while let Some(p) = parent {
+                    let Some(&i) = index_of.get(&p) else { break };
+                    if chain.contains(&i) {
+                        break;
+                    }
+                    chain.push(i);
+                    parent = self.codes[i].parent;
+                }
+                chain
+            })
+            .collect()
+    }
+}
+
+/// Reads the speaker turns of every document of the data (for the turn scope of co-occurrence).
+pub fn load_turns(project: &Project, data: &AnalysisData) -> Result<DocumentTurns> {
+    data.documents
+        .iter()
+        .map(|d| Ok((d.id, project.turns(d.id)?)))
+        .collect()
 }
