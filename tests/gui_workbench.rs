@@ -390,3 +390,56 @@ fn the_workbench_speaks_english_on_request() {
     assert!(h.query_by_label("Code system").is_some());
     assert!(h.query_by_label("Dokumente").is_none());
 }
+
+#[test]
+fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell() {
+    let (_dir, path) = sample();
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Analyse").click();
+    h.run();
+    // The same number as the core's matrix (which `kodierwerk matrix` prints).
+    let project = Project::open(&path).unwrap();
+    let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
+    let spec = kodierwerk::analysis::matrix::MatrixSpec {
+        by: kodierwerk::analysis::matrix::Columns::Jobcenter,
+        measure: kodierwerk::analysis::matrix::Measure::Segments,
+        coder: None,
+        conditions: Vec::new(),
+    };
+    let m = kodierwerk::analysis::matrix::matrix(&data, &spec).unwrap();
+    let row = m
+        .rows
+        .iter()
+        .find(|r| r.code == "Arbeitslogik/Sozialberatung")
+        .unwrap();
+    let column = m
+        .columns
+        .iter()
+        .position(|c| c.label == "Jobcenter Rheinau")
+        .unwrap();
+    let expected = row.cells[column].segments;
+    assert!(expected > 0);
+    h.get_by_label("Arbeitslogik/Sozialberatung × Jobcenter Rheinau")
+        .click();
+    h.run();
+    let (code, label, segments) = h
+        .state()
+        .state
+        .as_ref()
+        .unwrap()
+        .analysis
+        .opened
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (code.as_str(), label.as_str()),
+        ("Arbeitslogik/Sozialberatung", "Jobcenter Rheinau")
+    );
+    assert_eq!(segments.len(), expected);
+    assert!(
+        segments
+            .iter()
+            .all(|s| s.jobcenter == "Jobcenter Rheinau" && s.code == "Arbeitslogik/Sozialberatung")
+    );
+}

@@ -93,6 +93,9 @@ pub struct Matrix {
     /// Documents and characters of all columns together.
     pub all: Column,
     pub rows: Vec<Row>,
+    /// The documents of each column: what a click on a cell opens.
+    #[serde(skip)]
+    pub column_documents: Vec<Vec<DocumentId>>,
 }
 
 /// The label of the column for documents that have no value for the grouping attribute.
@@ -192,12 +195,17 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
             total,
         });
     }
+    let mut column_documents = vec![Vec::new(); columns.len()];
+    for doc in &documents {
+        column_documents[column_of[&doc.id]].push(doc.id);
+    }
     Ok(Matrix {
         by,
         measure: spec.measure,
         columns,
         all,
         rows,
+        column_documents,
     })
 }
 

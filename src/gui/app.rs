@@ -7,8 +7,8 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use super::command::Command;
 use super::i18n::{Lang, Tr};
 use super::panes::dialogs::{self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog};
-use super::panes::{browser, codes, documents, memo, segments};
-use super::state::{Settings, WorkbenchState};
+use super::panes::{analysis, browser, codes, documents, memo, segments};
+use super::state::{CentralView, Settings, WorkbenchState};
 use crate::model::MemoTarget;
 use crate::project::Project;
 
@@ -175,8 +175,25 @@ impl KodierwerkApp {
                     .show(ui, |ui| {
                         segments::retrieved_segments_ui(ui, state, &mut export_clicked)
                     });
-                egui::CentralPanel::default()
-                    .show(ui, |ui| browser::document_browser_ui(ui, state));
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(
+                            &mut state.central,
+                            CentralView::Browser,
+                            tr.browser_tab,
+                        );
+                        ui.selectable_value(
+                            &mut state.central,
+                            CentralView::Analysis,
+                            tr.analysis_tab,
+                        );
+                    });
+                    ui.separator();
+                    match state.central {
+                        CentralView::Browser => browser::document_browser_ui(ui, state),
+                        CentralView::Analysis => analysis::analysis_ui(ui, state),
+                    }
+                });
                 memo::memo_window_ui(ui, state);
                 if let Some(reports) = &state.jobs.import_report
                     && !dialogs::import_report_ui(ui, reports, tr)

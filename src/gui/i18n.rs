@@ -21,6 +21,16 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub analysis_tab: &'static str,
+    pub browser_tab: &'static str,
+    pub measure_coverage: &'static str,
+    pub measure_percent: &'static str,
+    pub measure_documents: &'static str,
+    pub measure_segments: &'static str,
+    pub all_coders: &'static str,
+    pub value: &'static str,
+    pub columns_by: &'static str,
+    pub code_matrix: &'static str,
     pub activate_all: &'static str,
     pub activate_hint: &'static str,
     pub activate_none: &'static str,
@@ -131,6 +141,16 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    analysis_tab: "Analyse",
+    browser_tab: "Dokument-Browser",
+    measure_coverage: "% der Zeichen",
+    measure_percent: "% der Dokumente",
+    measure_documents: "Dokumente",
+    measure_segments: "Segmente",
+    all_coders: "alle",
+    value: "Wert:",
+    columns_by: "Spalten:",
+    code_matrix: "Code-Matrix",
     activate_all: "Alle aktivieren",
     activate_hint: "Aktivieren: in die Liste der codierten Segmente aufnehmen",
     activate_none: "Keine",
@@ -241,6 +261,16 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    analysis_tab: "Analysis",
+    browser_tab: "Document browser",
+    measure_coverage: "% of characters",
+    measure_percent: "% of documents",
+    measure_documents: "documents",
+    measure_segments: "segments",
+    all_coders: "all",
+    value: "Value:",
+    columns_by: "Columns:",
+    code_matrix: "Code matrix",
     activate_all: "Activate all",
     activate_hint: "Activate: include in the list of coded segments",
     activate_none: "None",

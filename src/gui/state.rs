@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::command::Command;
 use super::i18n::{Lang, Tr};
 use super::jobs::Jobs;
+use super::panes::analysis::AnalysisView;
 use super::panes::browser::BrowserCache;
 use super::panes::codes::CodeEdit;
 use super::panes::memo::MemoDraft;
@@ -155,6 +156,13 @@ pub fn segment_at(open: &OpenDocument, hidden: &HashSet<String>, pos: usize) -> 
         .map(|s| s.id)
 }
 
+/// What the middle of the window shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CentralView {
+    Browser,
+    Analysis,
+}
+
 /// Where the browser should scroll to on the next frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScrollTarget {
@@ -211,6 +219,8 @@ pub struct WorkbenchState {
     pub browser: BrowserCache,
     pub code_edit: CodeEdit,
     pub memo_draft: Option<MemoDraft>,
+    pub central: CentralView,
+    pub analysis: AnalysisView,
     /// Counts every change, so that views can tell when to recompute.
     pub version: u64,
 }
@@ -246,6 +256,8 @@ impl WorkbenchState {
             browser: BrowserCache::default(),
             code_edit: CodeEdit::default(),
             memo_draft: None,
+            central: CentralView::Browser,
+            analysis: AnalysisView::default(),
             version: 0,
         };
         state.refresh()?;
@@ -392,10 +404,12 @@ impl WorkbenchState {
         let changed = match command {
             Command::OpenDocument(id) => {
                 self.open_document(id)?;
+                self.central = CentralView::Browser;
                 false
             }
             Command::JumpToSegment(id) => {
                 let segment = self.project.segment(id)?;
+                self.central = CentralView::Browser;
                 self.open_document(segment.document_id)?;
                 self.selected_segment = Some(id);
                 self.selection = None;

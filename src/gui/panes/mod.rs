@@ -1,5 +1,6 @@
 //! One file per pane; each draws from and writes commands into the [`super::state::WorkbenchState`].
 
+pub mod analysis;
 pub mod browser;
 pub mod codes;
 pub mod dialogs;
