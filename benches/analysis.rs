@@ -1,5 +1,5 @@
-//! Analysis at scale: co-occurrence (all three scopes) and the crosstab over 1,000,000 coded
-//! segments in 1,000 documents, built in memory. Each is timed several times and the median printed.
+//! Analysis at scale: co-occurrence (all three scopes), the crosstab and the code matrix over
+//! 1,000,000 coded segments in 1,000 documents of 60 jobcenters, built in memory. Each is timed several times and the median printed.
 //!
 //! `cargo bench --bench analysis` (a few seconds; the data is generated, deterministic by seed)
 
@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use kodierwerk::analysis::cooccurrence::{CooccurrenceScope, CooccurrenceSpec, cooccurrence};
 use kodierwerk::analysis::crosstab::{CrosstabSpec, Unit, crosstab};
+use kodierwerk::analysis::matrix::{Columns, MatrixSpec, Measure, matrix};
 use kodierwerk::analysis::{AnalysisData, DocumentTurns};
 use kodierwerk::coding::range::CharRange;
 use kodierwerk::model::{
@@ -15,6 +16,7 @@ use kodierwerk::model::{
 };
 
 const DOCUMENTS: usize = 1000;
+const JOBCENTERS: usize = 60;
 const SEGMENTS_PER_DOCUMENT: usize = 1000;
 const CHARS: usize = 40_000;
 const TURN: usize = 400;
@@ -48,8 +50,8 @@ fn data() -> (AnalysisData, DocumentTurns) {
         .map(|i| DocumentInfo {
             id: DocumentId(i + 1),
             name: format!("d{i}"),
-            jobcenter_id: JobcenterId(i % 10 + 1),
-            jobcenter: format!("J{}", i % 10),
+            jobcenter_id: JobcenterId(i % JOBCENTERS as i64 + 1),
+            jobcenter: format!("J{}", i % JOBCENTERS as i64),
             source_name: String::new(),
             encoding: "UTF-8".into(),
             chars: CHARS,
@@ -59,12 +61,12 @@ fn data() -> (AnalysisData, DocumentTurns) {
             imported_at: String::new(),
         })
         .collect();
-    let jobcenters = (0..10)
+    let jobcenters = (0..JOBCENTERS)
         .map(|i| Jobcenter {
-            id: JobcenterId(i + 1),
+            id: JobcenterId(i as i64 + 1),
             name: format!("J{i}"),
             attributes: Vec::new(),
-            documents: DOCUMENTS / 10,
+            documents: (DOCUMENTS + JOBCENTERS - 1 - i) / JOBCENTERS,
         })
         .collect();
     let mut segments = Vec::with_capacity(DOCUMENTS * SEGMENTS_PER_DOCUMENT);
@@ -148,4 +150,17 @@ fn main() {
     time("crosstab of 1,000,000 segments", "under 1 s", || {
         crosstab(&data, &spec).unwrap();
     });
+    let spec = MatrixSpec {
+        by: Columns::Jobcenter,
+        measure: Measure::Segments,
+        coder: None,
+        conditions: Vec::new(),
+    };
+    time(
+        &format!("matrix of 1,000,000 segments, 60 codes × {JOBCENTERS} jobcenters"),
+        "under 100 ms",
+        || {
+            matrix(&data, &spec).unwrap();
+        },
+    );
 }

@@ -42,6 +42,10 @@ pub enum MeasureArg {
     Documents,
     Percent,
     Coverage,
+    /// Percent of the code's segments (over all columns) that fall in the column.
+    RowPercent,
+    /// Percent of the column's segments that fall on the code.
+    ColumnPercent,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -677,6 +681,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                     MeasureArg::Documents => Measure::Documents,
                     MeasureArg::Percent => Measure::Percent,
                     MeasureArg::Coverage => Measure::Coverage,
+                    MeasureArg::RowPercent => Measure::RowPercent,
+                    MeasureArg::ColumnPercent => Measure::ColumnPercent,
                 },
                 coder,
                 conditions: assignments(&conditions)?,

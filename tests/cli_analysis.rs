@@ -1,4 +1,4 @@
-//! A team lead compares groups of jobcenters and asks which codes meet: `crosstab` and
+//! A team lead compares groups of jobcenters and asks which codes meet: `crosstab`, `matrix` and
 //! `cooccurrence` on a small project built by hand, with every number counted by hand.
 //!
 //! The fixture (all texts ASCII, so characters and bytes agree):
@@ -261,6 +261,141 @@ fn crosstab_prints_a_tree_table_and_csv_with_paths() {
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect();
     assert!(rows.contains(&vec!["A/A1".into(), "2".into(), "2".into()]));
+}
+
+/// `part` as percent of `whole`, computed as the matrix computes it, so equality is exact.
+fn pct(part: u32, whole: u32) -> f64 {
+    f64::from(part) * 100.0 / f64::from(whole)
+}
+
+/// One matrix row as `(cells, own, total)`, each cell reduced to the named field.
+fn matrix_row(m: &Value, code: &str, field: &str) -> (Vec<f64>, Vec<f64>, f64) {
+    let row = m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap_or_else(|| panic!("no row {code}"));
+    let field_of = |cells: &Value| -> Vec<f64> {
+        cells
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c[field].as_f64().unwrap())
+            .collect()
+    };
+    (
+        field_of(&row["cells"]),
+        field_of(&row["own"]),
+        row["total"][field].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn matrix_gives_row_and_column_percent_of_segments() {
+    let s = Scratch::new();
+    let p = fixture(&s);
+    let m = json(&kw_ok([
+        "matrix",
+        &p,
+        "--value",
+        "column-percent",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(m["measure"], "column-percent");
+    let labels: Vec<&str> = m["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["JC Nord", "JC Süd", "JC West", "JC Ost"]);
+
+    // Segments with sub-codes per column (Nord = nord1 + nord2, Süd = sued1, West = west1):
+    //   A  5 1 2 0 = 8     A1  2 0 1 0 = 3     A2  1 1 1 0 = 3     B  1 2 0 0 = 3
+    // A column's segments, summed over the top-level codes A and B: Nord 6, Süd 3, West 2,
+    // Ost 0; all columns 11.
+    let expect = |code: &str, cells: [u32; 4], total: u32| {
+        let (segments, _, all) = matrix_row(&m, code, "segments");
+        let cells_f: Vec<f64> = cells.iter().map(|&c| f64::from(c)).collect();
+        assert_eq!((segments, all), (cells_f, f64::from(total)), "{code}");
+        let (row, _, row_total) = matrix_row(&m, code, "row_percent");
+        let expected: Vec<f64> = cells.iter().map(|&c| pct(c, total)).collect();
+        assert_eq!(row, expected, "{code} row percent");
+        assert_eq!(row_total, 100.0, "{code}");
+        let (column, _, column_total) = matrix_row(&m, code, "column_percent");
+        let expected = vec![pct(cells[0], 6), pct(cells[1], 3), pct(cells[2], 2), 0.0];
+        assert_eq!(column, expected, "{code} column percent");
+        assert_eq!(column_total, pct(total, 11), "{code}");
+    };
+    expect("A", [5, 1, 2, 0], 8);
+    expect("A/A1", [2, 0, 1, 0], 3);
+    expect("A/A2", [1, 1, 1, 0], 3);
+    expect("B", [1, 2, 0, 0], 3);
+    // The numbers themselves, for a reader: A is 62.5 % of its coding in Nord, and 5 of Nord's
+    // 6 segments; B holds 2 of Süd's 3.
+    let (row, _, _) = matrix_row(&m, "A", "row_percent");
+    assert_eq!(row, [62.5, 12.5, 25.0, 0.0]);
+    let (column, _, _) = matrix_row(&m, "B", "column_percent");
+    assert_eq!(column[1], 200.0 / 3.0);
+
+    // A alone: s3 and s5 in nord1, so all of its own coding is in Nord, 2 of Nord's 6.
+    let (_, own_row, _) = matrix_row(&m, "A", "row_percent");
+    assert_eq!(own_row, [100.0, 0.0, 0.0, 0.0]);
+    let (_, own_column, _) = matrix_row(&m, "A", "column_percent");
+    assert_eq!(own_column, [pct(2, 6), 0.0, 0.0, 0.0]);
+    // Own cells of one column share out its coding: A 2 + A1 2 + A2 1 + B 1 = 6 in Nord.
+    let nord: f64 = ["A", "A/A1", "A/A2", "B"]
+        .iter()
+        .map(|code| matrix_row(&m, code, "column_percent").1[0])
+        .sum();
+    assert!((nord - 100.0).abs() < 1e-9, "{nord}");
+
+    // Coverage of A in Nord: s6 [0,14), s1 inside s3 [19,36), s4 and s5 [50,60): 41 of the
+    // 2 × 66 characters of nord1 and nord2.
+    let (coverage, _, _) = matrix_row(&m, "A", "coverage");
+    assert_eq!(coverage[0], pct(41, 132));
+
+    // Ben alone: s4 (A2) s5 (A) s6 (A1) in Nord, t3 (B) in Süd, u2 (A2) in West.
+    let ben = json(&kw_ok(["matrix", &p, "--coder", "Ben", "--format", "json"]));
+    let (column, _, total) = matrix_row(&ben, "A/A2", "column_percent");
+    assert_eq!(column, [pct(1, 3), 0.0, 100.0, 0.0]);
+    assert_eq!(total, pct(2, 5));
+    let (row, _, total) = matrix_row(&ben, "B", "row_percent");
+    assert_eq!(row, [0.0, 100.0, 0.0, 0.0]);
+    assert_eq!(total, 100.0);
+    // A code without segments has 0, not 100, as its row percent in the total column.
+    let nothing = json(&kw_ok([
+        "matrix",
+        &p,
+        "--where",
+        "Lage=Stadt",
+        "--coder",
+        "Ben",
+        "--format",
+        "json",
+    ]));
+    let (_, _, total) = matrix_row(&nothing, "A/A1", "row_percent");
+    assert_eq!(total, 0.0);
+
+    // Tables and CSV show one decimal.
+    let csv = kw_ok(["matrix", &p, "--value", "column-percent", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("code,JC Nord,JC Süd,JC West,JC Ost,Gesamt")
+    );
+    assert_eq!(lines.next(), Some("A,83.3,33.3,100.0,0.0,72.7"));
+    assert_eq!(lines.next(), Some("A/A1,33.3,0.0,50.0,0.0,27.3"));
+    let table = kw_ok(["matrix", &p, "--value", "row-percent"]);
+    let a2: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("  A2"))
+        .unwrap_or_else(|| panic!("{table}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(a2, ["A2", "33.3", "33.3", "33.3", "0.0", "100.0"]);
 }
 
 /// The co-occurrence table as a lookup: `cell("A", "B")`.

@@ -443,3 +443,77 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
             .all(|s| s.jobcenter == "Jobcenter Rheinau" && s.code == "Arbeitslogik/Sozialberatung")
     );
 }
+
+#[test]
+fn crosstab_and_code_relations_show_core_numbers_and_passages() {
+    let (_dir, path) = sample();
+    let mut h = harness(&path);
+    h.run();
+    let project = Project::open(&path).unwrap();
+    let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
+
+    h.get_by_label("Kreuztabelle").click();
+    h.run();
+    let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
+        conditions: vec![
+            vec![("Trägerschaft".into(), "zkT".into())],
+            vec![("Trägerschaft".into(), "gE".into())],
+        ],
+        unit: kodierwerk::analysis::crosstab::Unit::Segments,
+        coder: None,
+    };
+    let table = kodierwerk::analysis::crosstab::crosstab(&data, &spec).unwrap();
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.code == "Arbeitslogik")
+        .unwrap();
+    let label = format!(
+        "Arbeitslogik × {}: {}",
+        table.columns[0].label, row.cells[0]
+    );
+    assert!(h.query_by_label(&label).is_some(), "{label}");
+    assert!(
+        row.cells[0] + row.cells[1] == row.total,
+        "zkT and gE split all documents"
+    );
+
+    // Code relations in the document scope: the passages behind a cell come from exactly as many
+    // documents as the cell counts.
+    h.get_by_label("Code-Relationen").click();
+    h.run();
+    h.get_by_label("Gleiches Dokument").click();
+    h.run();
+    let spec = kodierwerk::analysis::cooccurrence::CooccurrenceSpec {
+        scope: kodierwerk::analysis::cooccurrence::CooccurrenceScope::Document,
+        coder: None,
+    };
+    let co = kodierwerk::analysis::cooccurrence::cooccurrence(&data, &spec, &Default::default())
+        .unwrap();
+    let a = co
+        .codes
+        .iter()
+        .position(|c| c == "Arbeitslogik/Leistungsgewährung")
+        .unwrap();
+    let b = co
+        .codes
+        .iter()
+        .position(|c| c == "Haltung zur Digitalisierung/Skeptisch, Vermeidung")
+        .unwrap();
+    let expected = co.rows[a].cells[b];
+    assert!(expected > 0);
+    h.get_by_label(&format!("{} × {}", co.codes[a], co.codes[b]))
+        .click();
+    h.run();
+    let (_, passages) = h
+        .state()
+        .state
+        .as_ref()
+        .unwrap()
+        .relations
+        .opened
+        .clone()
+        .unwrap();
+    let documents: std::collections::HashSet<_> = passages.iter().map(|s| s.document_id).collect();
+    assert_eq!(documents.len(), expected);
+}

@@ -4,12 +4,14 @@
 //! Each code counts alone, without its sub-codes: counted with them, a parent would co-occur with
 //! its own sub-code wherever that is used. The diagonal (a code with itself) is always 0.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::{AnalysisData, DocumentTurns};
 use crate::coding::range::CharRange;
 use crate::error::Result;
-use crate::model::{DocumentId, Turn};
+use crate::model::{CodeId, DocumentId, Segment, SegmentId, Turn};
 
 /// Where two codes must meet to count as co-occurring.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -147,6 +149,58 @@ fn pairs_in_groups<K: Ord + Copy>(mut keys: Vec<(K, usize)>, mut add: impl FnMut
             }
         }
     }
+}
+
+/// The passages behind one cell: the segments of code `a` and of code `b` (each alone, as the
+/// table counts them) that meet in the scope, by document and position.
+pub fn passages(
+    segments: &[Segment],
+    a: CodeId,
+    b: CodeId,
+    scope: CooccurrenceScope,
+    turns: &DocumentTurns,
+) -> Vec<Segment> {
+    let of = |code: CodeId| segments.iter().filter(move |s| s.code_id == code);
+    let mut keep: HashSet<SegmentId> = HashSet::new();
+    if a == b {
+        return Vec::new();
+    }
+    match scope {
+        CooccurrenceScope::Overlap => {
+            for x in of(a) {
+                for y in of(b).filter(|y| y.document_id == x.document_id) {
+                    if x.range().overlaps(&y.range()) {
+                        keep.insert(x.id);
+                        keep.insert(y.id);
+                    }
+                }
+            }
+        }
+        CooccurrenceScope::Turn | CooccurrenceScope::Document => {
+            let key = |s: &Segment| -> Option<(DocumentId, usize)> {
+                match scope {
+                    CooccurrenceScope::Turn => {
+                        Some((s.document_id, turn_at(turns.get(&s.document_id)?, s.start)?))
+                    }
+                    _ => Some((s.document_id, 0)),
+                }
+            };
+            let keys_a: HashSet<_> = of(a).filter_map(key).collect();
+            let keys_b: HashSet<_> = of(b).filter_map(key).collect();
+            for s in of(a).chain(of(b)) {
+                if key(s).is_some_and(|k| keys_a.contains(&k) && keys_b.contains(&k)) {
+                    keep.insert(s.id);
+                }
+            }
+        }
+    }
+    let mut out: Vec<Segment> = segments
+        .iter()
+        .filter(|s| keep.contains(&s.id))
+        .cloned()
+        .collect();
+    out.sort_by_key(|s| (s.document_id, s.start, s.id));
+    out
 }
 
 /// The turn (by position) a segment starting at `start` belongs to: the turn that contains it, or

@@ -1,6 +1,6 @@
 //! The code matrix: codes (with their sub-codes) against jobcenters or attribute values.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -8,7 +8,7 @@ use super::AnalysisData;
 use super::filter::{DocumentFilter, find_attribute};
 use crate::coding::range::CharRange;
 use crate::error::Result;
-use crate::model::{AttributeKind, DocumentId, Scope};
+use crate::model::{AttributeKind, CodeId, DocumentId, Scope};
 
 /// What the columns of the matrix are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,9 +19,9 @@ pub enum Columns {
     Attribute(String),
 }
 
-/// Which measure the table shows (JSON always carries all four).
+/// Which measure the table shows (JSON always carries all of them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Measure {
     /// Coded segments.
     Segments,
@@ -31,6 +31,10 @@ pub enum Measure {
     Percent,
     /// Percent of the column's characters that the code covers.
     Coverage,
+    /// Percent of the row's segments (over all columns) that fall in the column.
+    RowPercent,
+    /// Percent of the column's segments that fall on the code.
+    ColumnPercent,
 }
 
 /// What to count and how to group.
@@ -44,13 +48,24 @@ pub struct MatrixSpec {
     pub conditions: Vec<(String, String)>,
 }
 
-/// The four measures of one cell.
+/// The measures of one cell.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Cell {
+    /// Coded segments.
     pub segments: usize,
+    /// Documents in which the code occurs.
     pub documents: usize,
+    /// Percent of the column's documents in which the code occurs.
     pub percent: f64,
+    /// Percent of the column's characters that the code covers (overlaps counted once).
     pub coverage: f64,
+    /// The cell's segments as percent of the row's segments summed over all columns: where a
+    /// code's coding falls. 100 in the total column when the code has segments, 0 when none.
+    pub row_percent: f64,
+    /// The cell's segments as percent of the column's segments summed over the top-level codes
+    /// (each with its sub-codes), that is every counted segment of the column once: the share of
+    /// the column's coding that falls on this code. In the total column, over all columns.
+    pub column_percent: f64,
 }
 
 impl Cell {
@@ -61,6 +76,8 @@ impl Cell {
             Measure::Documents => self.documents.to_string(),
             Measure::Percent => format!("{:.1}", self.percent),
             Measure::Coverage => format!("{:.1}", self.coverage),
+            Measure::RowPercent => format!("{:.1}", self.row_percent),
+            Measure::ColumnPercent => format!("{:.1}", self.column_percent),
         }
     }
 }
@@ -129,64 +146,104 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
 
     let index_of = data.code_index();
     let ancestors = data.ancestor_chains(&index_of);
+    let width = columns.len();
 
-    // Ranges per (code row, document), for the total and for the code alone.
-    let mut total_ranges: HashMap<(usize, DocumentId), Vec<CharRange>> = HashMap::new();
-    let mut own_ranges: HashMap<(usize, DocumentId), Vec<CharRange>> = HashMap::new();
+    // The counted segments, grouped by document (a counting sort keeps this linear).
+    let slot_of: HashMap<DocumentId, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(slot, doc)| (doc.id, slot))
+        .collect();
+    let row_of = CodeRows::new(&index_of);
+    let mut placed: Vec<(usize, usize, CharRange)> = Vec::new();
+    let mut starts = vec![0usize; documents.len() + 1];
+    let mut last_document: Option<(DocumentId, Option<usize>)> = None;
     for segment in &data.segments {
-        if coder.is_some_and(|c| c != segment.coder) || !column_of.contains_key(&segment.document) {
+        if coder.is_some_and(|c| c != segment.coder) {
             continue;
         }
-        let Some(&row) = index_of.get(&segment.code) else {
+        let slot = match last_document {
+            Some((id, slot)) if id == segment.document => slot,
+            _ => {
+                let slot = slot_of.get(&segment.document).copied();
+                last_document = Some((segment.document, slot));
+                slot
+            }
+        };
+        let (Some(slot), Some(row)) = (slot, row_of.get(segment.code)) else {
             continue;
         };
-        own_ranges
-            .entry((row, segment.document))
-            .or_default()
-            .push(segment.range);
-        for &ancestor in &ancestors[row] {
-            total_ranges
-                .entry((ancestor, segment.document))
-                .or_default()
-                .push(segment.range);
-        }
+        starts[slot + 1] += 1;
+        placed.push((slot, row, segment.range));
+    }
+    for slot in 0..documents.len() {
+        starts[slot + 1] += starts[slot];
+    }
+    let mut by_document = match placed.first() {
+        Some(&(_, row, range)) => vec![(range, row); placed.len()],
+        None => Vec::new(),
+    };
+    let mut next = starts.clone();
+    for (slot, row, range) in placed {
+        by_document[next[slot]] = (range, row);
+        next[slot] += 1;
     }
 
-    let fill =
-        |ranges: &HashMap<(usize, DocumentId), Vec<CharRange>>, row: usize| -> (Vec<Cell>, Cell) {
-            let mut cells = vec![Cell::default(); columns.len()];
-            let mut total = Cell::default();
-            let mut covered = vec![0usize; columns.len()];
-            let mut covered_all = 0usize;
-            let mut docs_seen: HashSet<DocumentId> = HashSet::new();
-            for ((r, doc), list) in ranges {
-                if *r != row {
-                    continue;
-                }
-                let column = column_of[doc];
-                let union = union_len(list);
-                cells[column].segments += list.len();
-                total.segments += list.len();
-                if docs_seen.insert(*doc) {
-                    cells[column].documents += 1;
-                    total.documents += 1;
-                }
-                covered[column] += union;
-                covered_all += union;
+    // Per (code row, column): the code with its sub-codes, and the code alone. Each document's
+    // segments are swept in order of their start, so overlaps are counted once.
+    let mut total_counts = vec![Counts::default(); data.codes.len() * width];
+    let mut own_counts = vec![Counts::default(); data.codes.len() * width];
+    let mut column_segments = vec![0usize; width];
+    let mut total_sweep = Sweep::new(data.codes.len());
+    let mut own_sweep = Sweep::new(data.codes.len());
+    for (slot, doc) in documents.iter().enumerate() {
+        let column = column_of[&doc.id];
+        let spans = &mut by_document[starts[slot]..starts[slot + 1]];
+        spans.sort_unstable_by_key(|(range, _)| range.start);
+        column_segments[column] += spans.len();
+        for &(range, row) in spans.iter() {
+            own_sweep.add(row, range);
+            for &ancestor in &ancestors[row] {
+                total_sweep.add(ancestor, range);
             }
-            for (i, cell) in cells.iter_mut().enumerate() {
-                cell.percent = percent(cell.documents, columns[i].documents);
-                cell.coverage = percent(covered[i], columns[i].chars);
-            }
-            total.percent = percent(total.documents, all.documents);
-            total.coverage = percent(covered_all, all.chars);
-            (cells, total)
+        }
+        total_sweep.finish(&mut total_counts, width, column);
+        own_sweep.finish(&mut own_counts, width, column);
+    }
+    let all_segments: usize = column_segments.iter().sum();
+
+    let fill = |counts: &[Counts]| -> (Vec<Cell>, Cell) {
+        let row_segments: usize = counts.iter().map(|c| c.segments).sum();
+        let cells = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Cell {
+                segments: c.segments,
+                documents: c.documents,
+                percent: percent(c.documents, columns[i].documents),
+                coverage: percent(c.covered, columns[i].chars),
+                row_percent: percent(c.segments, row_segments),
+                column_percent: percent(c.segments, column_segments[i]),
+            })
+            .collect();
+        let documents = counts.iter().map(|c| c.documents).sum();
+        let covered = counts.iter().map(|c| c.covered).sum();
+        let total = Cell {
+            segments: row_segments,
+            documents,
+            percent: percent(documents, all.documents),
+            coverage: percent(covered, all.chars),
+            row_percent: percent(row_segments, row_segments),
+            column_percent: percent(row_segments, all_segments),
         };
+        (cells, total)
+    };
 
     let mut rows = Vec::with_capacity(data.codes.len());
     for (i, code) in data.codes.iter().enumerate() {
-        let (cells, total) = fill(&total_ranges, i);
-        let (own, _) = fill(&own_ranges, i);
+        let span = i * width..(i + 1) * width;
+        let (cells, total) = fill(&total_counts[span.clone()]);
+        let (own, _) = fill(&own_counts[span]);
         rows.push(Row {
             code: code.path.clone(),
             depth: code.depth,
@@ -291,6 +348,98 @@ fn group(
     }
 }
 
+/// What one (code row, column) cell counts before it becomes a [`Cell`].
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    segments: usize,
+    documents: usize,
+    covered: usize,
+}
+
+/// Code rows by code id: a table when the ids are dense (as the project hands them out), else
+/// the map.
+enum CodeRows<'a> {
+    Table {
+        first: i64,
+        rows: Vec<Option<usize>>,
+    },
+    Map(&'a HashMap<CodeId, usize>),
+}
+
+impl<'a> CodeRows<'a> {
+    fn new(index_of: &'a HashMap<CodeId, usize>) -> Self {
+        let first = index_of.keys().map(|c| c.0).min().unwrap_or(0);
+        let last = index_of.keys().map(|c| c.0).max().unwrap_or(0);
+        match usize::try_from(last.abs_diff(first)) {
+            Ok(span) if span <= 4 * index_of.len() + 1024 => {
+                let mut rows = vec![None; span + 1];
+                for (code, &row) in index_of {
+                    rows[code.0.abs_diff(first) as usize] = Some(row);
+                }
+                Self::Table { first, rows }
+            }
+            _ => Self::Map(index_of),
+        }
+    }
+
+    fn get(&self, code: CodeId) -> Option<usize> {
+        match self {
+            Self::Table { first, rows } => code
+                .0
+                .checked_sub(*first)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| rows.get(i).copied().flatten()),
+            Self::Map(map) => map.get(&code).copied(),
+        }
+    }
+}
+
+/// One document's tally per code row, fed with ranges in order of their start.
+struct Sweep {
+    segments: Vec<usize>,
+    covered: Vec<usize>,
+    reach: Vec<usize>,
+    touched: Vec<usize>,
+}
+
+impl Sweep {
+    fn new(rows: usize) -> Self {
+        Self {
+            segments: vec![0; rows],
+            covered: vec![0; rows],
+            reach: vec![0; rows],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds a range that starts no earlier than the ranges added before it in this document.
+    fn add(&mut self, row: usize, range: CharRange) {
+        if self.segments[row] == 0 {
+            self.touched.push(row);
+        }
+        self.segments[row] += 1;
+        let start = range.start.0.max(self.reach[row]);
+        if range.end.0 > start {
+            self.covered[row] += range.end.0 - start;
+        }
+        self.reach[row] = self.reach[row].max(range.end.0);
+    }
+
+    /// Adds the document to its column's counts and starts afresh.
+    fn finish(&mut self, counts: &mut [Counts], width: usize, column: usize) {
+        for &row in &self.touched {
+            let cell = &mut counts[row * width + column];
+            cell.segments += self.segments[row];
+            cell.documents += 1;
+            cell.covered += self.covered[row];
+            self.segments[row] = 0;
+            self.covered[row] = 0;
+            self.reach[row] = 0;
+        }
+        self.touched.clear();
+    }
+}
+
 fn percent(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
@@ -325,5 +474,124 @@ mod tests {
         assert_eq!(union_len(&[r(0, 10), r(5, 15), r(20, 25)]), 20);
         assert_eq!(union_len(&[r(5, 8), r(0, 20)]), 20);
         assert_eq!(union_len(&[]), 0);
+    }
+
+    /// The matrix agrees with counting each cell naively, on scattered ids and segments.
+    #[test]
+    fn cells_agree_with_counting_each_cell_alone() {
+        use crate::model::{
+            Code, CodeId, CoderId, DocumentInfo, Jobcenter, JobcenterId, SegmentSpan,
+        };
+        let mut seed = 7u64;
+        let mut below = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        let codes: Vec<Code> = (0..7)
+            .map(|i| Code {
+                id: CodeId(100 + 3 * i),
+                parent: (i > 2).then_some(CodeId(100 + 3 * (i % 3))),
+                name: format!("c{i}"),
+                path: format!("c{i}"),
+                depth: usize::from(i > 2),
+                color: String::new(),
+                description: String::new(),
+            })
+            .collect();
+        let documents: Vec<DocumentInfo> = (0..9)
+            .map(|i| DocumentInfo {
+                id: DocumentId(50 - i),
+                name: format!("d{i}"),
+                jobcenter_id: JobcenterId(i % 4 + 1),
+                jobcenter: String::new(),
+                source_name: String::new(),
+                encoding: String::new(),
+                chars: 200,
+                turns: 0,
+                segments: 0,
+                attributes: Vec::new(),
+                imported_at: String::new(),
+            })
+            .collect();
+        let segments: Vec<SegmentSpan> = (0..300)
+            .map(|_| {
+                let start = below(180);
+                SegmentSpan {
+                    document: documents[below(9)].id,
+                    code: codes[below(7)].id,
+                    coder: CoderId(1),
+                    range: CharRange::new(start, start + 1 + below(20)).unwrap(),
+                }
+            })
+            .collect();
+        let data = AnalysisData {
+            jobcenters: (1..=4)
+                .map(|i| Jobcenter {
+                    id: JobcenterId(i),
+                    name: format!("J{i}"),
+                    attributes: Vec::new(),
+                    documents: 0,
+                })
+                .collect(),
+            documents,
+            codes,
+            coders: Vec::new(),
+            attributes: Vec::new(),
+            segments,
+        };
+        let spec = MatrixSpec {
+            by: Columns::Jobcenter,
+            measure: Measure::Segments,
+            coder: None,
+            conditions: Vec::new(),
+        };
+        let m = matrix(&data, &spec).unwrap();
+        let chains = data.ancestor_chains(&data.code_index());
+        let counts = |row: usize, column: usize, with_sub_codes: bool| {
+            let docs: Vec<DocumentId> = data
+                .documents
+                .iter()
+                .filter(|d| d.jobcenter_id.0 as usize == column + 1)
+                .map(|d| d.id)
+                .collect();
+            let mut segments = 0;
+            let (mut documents, mut covered) = (0, 0);
+            for doc in &docs {
+                let ranges: Vec<CharRange> = data
+                    .segments
+                    .iter()
+                    .filter(|s| s.document == *doc)
+                    .filter(|s| {
+                        let own = data.codes.iter().position(|c| c.id == s.code).unwrap();
+                        own == row || (with_sub_codes && chains[own].contains(&row))
+                    })
+                    .map(|s| s.range)
+                    .collect();
+                segments += ranges.len();
+                documents += usize::from(!ranges.is_empty());
+                covered += union_len(&ranges);
+            }
+            (segments, documents, covered, docs.len())
+        };
+        for (row, r) in m.rows.iter().enumerate() {
+            for column in 0..4 {
+                let column_segments: usize = (0..3).map(|top| counts(top, column, true).0).sum();
+                for (cell, with_sub_codes) in [(r.cells[column], true), (r.own[column], false)] {
+                    let (segments, documents, covered, docs) = counts(row, column, with_sub_codes);
+                    let row_segments: usize =
+                        (0..4).map(|c| counts(row, c, with_sub_codes).0).sum();
+                    assert_eq!(cell.segments, segments);
+                    assert_eq!(cell.documents, documents);
+                    assert_eq!(cell.percent, percent(documents, docs));
+                    assert_eq!(cell.coverage, percent(covered, docs * 200));
+                    assert_eq!(cell.row_percent, percent(segments, row_segments));
+                    assert_eq!(cell.column_percent, percent(segments, column_segments));
+                }
+            }
+        }
+        assert_eq!(
+            m.rows[0].total.column_percent,
+            percent(m.rows[0].total.segments, 300)
+        );
     }
 }

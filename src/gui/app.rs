@@ -7,7 +7,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use super::command::Command;
 use super::i18n::{Lang, Tr};
 use super::panes::dialogs::{self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog};
-use super::panes::{analysis, browser, codes, documents, memo, segments};
+use super::panes::{analysis, browser, codes, documents, memo, relations, segments};
 use super::state::{CentralView, Settings, WorkbenchState};
 use crate::model::MemoTarget;
 use crate::project::Project;
@@ -187,11 +187,19 @@ impl KodierwerkApp {
                             CentralView::Analysis,
                             tr.analysis_tab,
                         );
+                        ui.selectable_value(&mut state.central, CentralView::Crosstab, tr.crosstab);
+                        ui.selectable_value(
+                            &mut state.central,
+                            CentralView::Cooccurrence,
+                            tr.code_relations,
+                        );
                     });
                     ui.separator();
                     match state.central {
                         CentralView::Browser => browser::document_browser_ui(ui, state),
                         CentralView::Analysis => analysis::analysis_ui(ui, state),
+                        CentralView::Crosstab => relations::crosstab_ui(ui, state),
+                        CentralView::Cooccurrence => relations::cooccurrence_ui(ui, state),
                     }
                 });
                 memo::memo_window_ui(ui, state);

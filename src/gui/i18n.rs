@@ -21,9 +21,19 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub scope_document: &'static str,
+    pub scope_turn: &'static str,
+    pub scope_overlap: &'static str,
+    pub add_condition: &'static str,
+    pub condition: &'static str,
+    pub count_documents_once: &'static str,
+    pub code_relations: &'static str,
+    pub crosstab: &'static str,
     pub analysis_tab: &'static str,
     pub browser_tab: &'static str,
     pub measure_coverage: &'static str,
+    pub measure_row_percent: &'static str,
+    pub measure_column_percent: &'static str,
     pub measure_percent: &'static str,
     pub measure_documents: &'static str,
     pub measure_segments: &'static str,
@@ -141,9 +151,19 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    scope_document: "Gleiches Dokument",
+    scope_turn: "Gleicher Sprecherbeitrag",
+    scope_overlap: "Überschneidung im Text",
+    add_condition: "+ Bedingung",
+    condition: "Bedingung",
+    count_documents_once: "Dokumente (einmal je Dokument)",
+    code_relations: "Code-Relationen",
+    crosstab: "Kreuztabelle",
     analysis_tab: "Analyse",
     browser_tab: "Dokument-Browser",
     measure_coverage: "% der Zeichen",
+    measure_row_percent: "% der Zeile",
+    measure_column_percent: "% der Spalte",
     measure_percent: "% der Dokumente",
     measure_documents: "Dokumente",
     measure_segments: "Segmente",
@@ -261,9 +281,19 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    scope_document: "Same document",
+    scope_turn: "Same speaker turn",
+    scope_overlap: "Overlap in the text",
+    add_condition: "+ Condition",
+    condition: "Condition",
+    count_documents_once: "Documents (once per document)",
+    code_relations: "Code relations",
+    crosstab: "Crosstab",
     analysis_tab: "Analysis",
     browser_tab: "Document browser",
     measure_coverage: "% of characters",
+    measure_row_percent: "% of row",
+    measure_column_percent: "% of column",
     measure_percent: "% of documents",
     measure_documents: "documents",
     measure_segments: "segments",

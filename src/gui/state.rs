@@ -11,6 +11,7 @@ use super::panes::analysis::AnalysisView;
 use super::panes::browser::BrowserCache;
 use super::panes::codes::CodeEdit;
 use super::panes::memo::MemoDraft;
+use super::panes::relations::RelationsView;
 use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::error::Result;
 use crate::model::{
@@ -161,6 +162,8 @@ pub fn segment_at(open: &OpenDocument, hidden: &HashSet<String>, pos: usize) -> 
 pub enum CentralView {
     Browser,
     Analysis,
+    Crosstab,
+    Cooccurrence,
 }
 
 /// Where the browser should scroll to on the next frame.
@@ -221,6 +224,7 @@ pub struct WorkbenchState {
     pub memo_draft: Option<MemoDraft>,
     pub central: CentralView,
     pub analysis: AnalysisView,
+    pub relations: RelationsView,
     /// Counts every change, so that views can tell when to recompute.
     pub version: u64,
 }
@@ -258,6 +262,7 @@ impl WorkbenchState {
             memo_draft: None,
             central: CentralView::Browser,
             analysis: AnalysisView::default(),
+            relations: RelationsView::default(),
             version: 0,
         };
         state.refresh()?;

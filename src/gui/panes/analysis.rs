@@ -31,6 +31,8 @@ fn measure_label(measure: Measure, state: &WorkbenchState) -> &'static str {
         Measure::Documents => tr.measure_documents,
         Measure::Percent => tr.measure_percent,
         Measure::Coverage => tr.measure_coverage,
+        Measure::RowPercent => tr.measure_row_percent,
+        Measure::ColumnPercent => tr.measure_column_percent,
     }
 }
 
@@ -77,6 +79,8 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     Measure::Documents,
                     Measure::Percent,
                     Measure::Coverage,
+                    Measure::RowPercent,
+                    Measure::ColumnPercent,
                 ] {
                     ui.selectable_value(&mut chosen, m, measure_label(m, state));
                 }
@@ -291,6 +295,8 @@ fn value(cell: &matrix::Cell, measure: Measure) -> f64 {
         Measure::Documents => cell.documents as f64,
         Measure::Percent => cell.percent,
         Measure::Coverage => cell.coverage,
+        Measure::RowPercent => cell.row_percent,
+        Measure::ColumnPercent => cell.column_percent,
     }
 }
 

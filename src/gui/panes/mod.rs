@@ -6,4 +6,5 @@ pub mod codes;
 pub mod dialogs;
 pub mod documents;
 pub mod memo;
+pub mod relations;
 pub mod segments;

@@ -1,0 +1,393 @@
+//! Kreuztabelle (codes against attribute conditions) and Code-Relationen (code × code
+//! co-occurrence), with the passages behind a co-occurrence cell. Numbers from the same core
+//! functions as `kodierwerk crosstab` and `kodierwerk cooccurrence`.
+
+use egui::{RichText, Sense, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
+use crate::analysis::crosstab::{self, Crosstab, CrosstabSpec, Unit};
+use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
+use crate::gui::command::Command;
+use crate::gui::state::WorkbenchState;
+use crate::model::{CodeId, Segment};
+use crate::project::SegmentFilter;
+
+/// The choices and last results of the two views.
+pub struct RelationsView {
+    /// Conditions as typed, e.g. `Trägerschaft=zkT, Lage=Land`.
+    pub conditions: Vec<String>,
+    pub unit: Unit,
+    pub scope: CooccurrenceScope,
+    crosstab: Option<(u64, Vec<String>, Unit, Crosstab)>,
+    cooccurrence: Option<(u64, CooccurrenceScope, Cooccurrence)>,
+    /// The co-occurrence cell whose passages are listed.
+    pub opened: Option<(String, Vec<Segment>)>,
+}
+
+impl Default for RelationsView {
+    fn default() -> Self {
+        Self {
+            conditions: vec!["Trägerschaft=zkT".into(), "Trägerschaft=gE".into()],
+            unit: Unit::Segments,
+            scope: CooccurrenceScope::Overlap,
+            crosstab: None,
+            cooccurrence: None,
+            opened: None,
+        }
+    }
+}
+
+/// Draws the crosstab.
+pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    ui.horizontal(|ui| {
+        ui.heading(tr.crosstab);
+        ui.selectable_value(
+            &mut state.relations.unit,
+            Unit::Segments,
+            tr.measure_segments,
+        );
+        ui.selectable_value(
+            &mut state.relations.unit,
+            Unit::Documents,
+            tr.count_documents_once,
+        );
+    });
+    let mut remove = None;
+    for (i, condition) in state.relations.conditions.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!("{} {}", tr.condition, i + 1));
+            ui.add(
+                egui::TextEdit::singleline(condition)
+                    .desired_width(360.0)
+                    .hint_text("Trägerschaft=zkT, Lage=Land"),
+            )
+            .accessible_name(format!("{} {}", tr.condition, i + 1));
+            if ui.small_button("✖").on_hover_text(tr.delete).clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        state.relations.conditions.remove(i);
+    }
+    if ui.button(tr.add_condition).clicked() {
+        state.relations.conditions.push(String::new());
+    }
+    ui.separator();
+
+    let conditions: Vec<String> = state
+        .relations
+        .conditions
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .cloned()
+        .collect();
+    let key = (state.version, conditions.clone(), state.relations.unit);
+    let fresh = state
+        .relations
+        .crosstab
+        .as_ref()
+        .is_some_and(|(v, c, u, _)| (*v, c.clone(), *u) == key);
+    if !fresh {
+        let result = conditions
+            .iter()
+            .map(|c| crosstab::parse_condition(c))
+            .collect::<crate::Result<Vec<_>>>()
+            .and_then(|parsed| {
+                let data = AnalysisData::load(&state.project)?;
+                crosstab::crosstab(
+                    &data,
+                    &CrosstabSpec {
+                        conditions: parsed,
+                        unit: key.2,
+                        coder: None,
+                    },
+                )
+            });
+        match result {
+            Ok(table) => state.relations.crosstab = Some((key.0, key.1, key.2, table)),
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+                return;
+            }
+        }
+    }
+    let Some((_, _, _, table)) = &state.relations.crosstab else {
+        return;
+    };
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    egui::ScrollArea::horizontal()
+        .id_salt("crosstab-wide")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("crosstab")
+                .striped(true)
+                .auto_shrink([false, false])
+                .column(Column::initial(260.0).resizable(true).clip(true))
+                .columns(
+                    Column::initial(150.0).resizable(true).clip(true),
+                    table.columns.len() + 1,
+                )
+                .header(row_height * 1.6, |mut header| {
+                    header.col(|ui| {
+                        ui.strong(tr.code);
+                    });
+                    for column in table.columns.iter().chain(std::iter::once(&table.all)) {
+                        header.col(|ui| {
+                            ui.strong(&column.label)
+                                .on_hover_text(format!("{} {}", column.documents, tr.documents));
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, table.rows.len(), |mut row| {
+                        let r = &table.rows[row.index()];
+                        row.col(|ui| {
+                            ui.horizontal(|ui| {
+                                ui.add_space(r.depth as f32 * 14.0);
+                                ui.label(r.code.rsplit('/').next().unwrap_or(&r.code));
+                            });
+                        });
+                        for (j, value) in
+                            r.cells.iter().chain(std::iter::once(&r.total)).enumerate()
+                        {
+                            let column = table
+                                .columns
+                                .get(j)
+                                .map_or(table.all.label.as_str(), |c| c.label.as_str());
+                            row.col(|ui| {
+                                let (rect, response) =
+                                    ui.allocate_exact_size(ui.available_size(), Sense::hover());
+                                ui.painter().text(
+                                    rect.left_center(),
+                                    egui::Align2::LEFT_CENTER,
+                                    value.to_string(),
+                                    egui::FontId::proportional(13.0),
+                                    ui.visuals().text_color(),
+                                );
+                                response.accessible_name(format!("{} × {column}: {value}", r.code));
+                            });
+                        }
+                    });
+                });
+        });
+}
+
+/// Draws the code relations (co-occurrence) and the passages behind a clicked cell.
+pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    ui.horizontal(|ui| {
+        ui.heading(tr.code_relations);
+        ui.selectable_value(
+            &mut state.relations.scope,
+            CooccurrenceScope::Overlap,
+            tr.scope_overlap,
+        );
+        ui.selectable_value(
+            &mut state.relations.scope,
+            CooccurrenceScope::Turn,
+            tr.scope_turn,
+        );
+        ui.selectable_value(
+            &mut state.relations.scope,
+            CooccurrenceScope::Document,
+            tr.scope_document,
+        );
+    });
+    ui.separator();
+    let key = (state.version, state.relations.scope);
+    let fresh = state
+        .relations
+        .cooccurrence
+        .as_ref()
+        .is_some_and(|(v, s, _)| (*v, *s) == key);
+    if !fresh {
+        let result = AnalysisData::load(&state.project).and_then(|data| {
+            let turns = turns_for(state, &data, key.1)?;
+            cooccurrence::cooccurrence(
+                &data,
+                &CooccurrenceSpec {
+                    scope: key.1,
+                    coder: None,
+                },
+                &turns,
+            )
+        });
+        match result {
+            Ok(table) => state.relations.cooccurrence = Some((key.0, key.1, table)),
+            Err(e) => {
+                state.error = Some(e.to_string());
+                return;
+            }
+        }
+    }
+    let Some((_, _, table)) = &state.relations.cooccurrence else {
+        return;
+    };
+    let table = table.clone();
+    let heat = ui.visuals().selection.bg_fill;
+    let max = table
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1) as f32;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let list_height = if state.relations.opened.is_some() {
+        200.0
+    } else {
+        0.0
+    };
+    let table_height = (ui.available_height() - list_height).max(120.0);
+    let mut clicked = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("relations-wide")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("relations")
+                .striped(true)
+                .auto_shrink([false, false])
+                .max_scroll_height(table_height)
+                .column(Column::initial(240.0).resizable(true).clip(true))
+                .columns(Column::exact(34.0), table.codes.len())
+                .header(row_height * 1.6, |mut header| {
+                    header.col(|ui| {
+                        ui.strong(tr.code);
+                    });
+                    for (j, code) in table.codes.iter().enumerate() {
+                        header.col(|ui| {
+                            ui.label(RichText::new((j + 1).to_string()).strong())
+                                .on_hover_text(code);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, table.rows.len(), |mut row| {
+                        let i = row.index();
+                        let r = &table.rows[i];
+                        row.col(|ui| {
+                            ui.horizontal(|ui| {
+                                ui.add_space(r.depth as f32 * 14.0);
+                                ui.label(format!(
+                                    "{} {}",
+                                    i + 1,
+                                    r.code.rsplit('/').next().unwrap_or(&r.code)
+                                ));
+                            });
+                        });
+                        for (j, n) in r.cells.iter().enumerate() {
+                            row.col(|ui| {
+                                let (rect, response) =
+                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
+                                if *n > 0 {
+                                    ui.painter().rect_filled(
+                                        rect,
+                                        2.0,
+                                        heat.gamma_multiply(0.15 + 0.85 * *n as f32 / max),
+                                    );
+                                }
+                                ui.painter().text(
+                                    rect.center(),
+                                    egui::Align2::CENTER_CENTER,
+                                    n.to_string(),
+                                    egui::FontId::proportional(12.0),
+                                    ui.visuals().strong_text_color(),
+                                );
+                                let response = response
+                                    .accessible_name(format!("{} × {}", r.code, table.codes[j]))
+                                    .on_hover_text(format!("{} × {}: {n}", r.code, table.codes[j]));
+                                if response.clicked() {
+                                    clicked = Some((i, j));
+                                }
+                            });
+                        }
+                    });
+                });
+        });
+    if let Some((i, j)) = clicked {
+        open_passages(state, &table, i, j);
+    }
+    passages_ui(ui, state);
+}
+
+fn turns_for(
+    state: &WorkbenchState,
+    data: &AnalysisData,
+    scope: CooccurrenceScope,
+) -> crate::Result<DocumentTurns> {
+    if scope == CooccurrenceScope::Turn {
+        load_turns(&state.project, data)
+    } else {
+        Ok(DocumentTurns::new())
+    }
+}
+
+fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: usize) {
+    let code = |path: &str| -> Option<CodeId> {
+        state.codes.iter().find(|c| c.path == path).map(|c| c.id)
+    };
+    let (Some(a), Some(b)) = (code(&table.codes[i]), code(&table.codes[j])) else {
+        return;
+    };
+    let scope = state.relations.scope;
+    let result = AnalysisData::load(&state.project).and_then(|data| {
+        let turns = turns_for(state, &data, scope)?;
+        let segments = state.project.segments(&SegmentFilter {
+            codes: vec![a, b],
+            ..SegmentFilter::default()
+        })?;
+        Ok(cooccurrence::passages(&segments, a, b, scope, &turns))
+    });
+    match result {
+        Ok(passages) => {
+            state.relations.opened =
+                Some((format!("{} × {}", table.codes[i], table.codes[j]), passages));
+        }
+        Err(e) => state.error = Some(e.to_string()),
+    }
+}
+
+fn passages_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    let Some((title, passages)) = &state.relations.opened else {
+        return;
+    };
+    ui.separator();
+    let mut close = false;
+    let mut jump = None;
+    ui.horizontal(|ui| {
+        ui.strong(format!("{title}: {} {}", passages.len(), tr.segments_word));
+        if ui.small_button("✖").on_hover_text(tr.cancel).clicked() {
+            close = true;
+        }
+    });
+    egui::ScrollArea::vertical()
+        .id_salt("relation-passages")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for s in passages {
+                let flat: String = s
+                    .text
+                    .chars()
+                    .map(|c| if c == '\n' { ' ' } else { c })
+                    .collect();
+                let line = format!("{} · {} · {}: {flat}", s.document, s.code, s.coder);
+                if ui
+                    .add(egui::Label::new(line).truncate().sense(Sense::click()))
+                    .clicked()
+                {
+                    jump = Some(s.id);
+                }
+            }
+        });
+    if close {
+        state.relations.opened = None;
+    }
+    if let Some(id) = jump {
+        state.push(Command::JumpToSegment(id));
+    }
+}
