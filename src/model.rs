@@ -115,6 +115,21 @@ pub struct Turn {
     pub range: CharRange,
 }
 
+/// The turn (by position) a segment starting at `start` belongs to: the turn that contains it, or
+/// on a speaker label between two turns the turn that follows; none before the first turn or
+/// after the last. The same rule names a segment's speaker. `turns` are sorted and disjoint.
+pub fn turn_at(turns: &[Turn], start: usize) -> Option<usize> {
+    let after = turns.partition_point(|t| t.range.start.0 <= start);
+    if after == 0 {
+        return None;
+    }
+    if start < turns[after - 1].range.end.0 {
+        Some(after - 1)
+    } else {
+        (after < turns.len()).then_some(after)
+    }
+}
+
 /// A code of the code system.
 #[derive(Clone, Debug, Serialize)]
 pub struct Code {

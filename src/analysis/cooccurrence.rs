@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{AnalysisData, DocumentTurns};
 use crate::coding::range::CharRange;
 use crate::error::Result;
-use crate::model::{CodeId, DocumentId, Segment, SegmentId, Turn};
+use crate::model::{CodeId, DocumentId, Segment, SegmentId, turn_at};
 
 /// Where two codes must meet to count as co-occurring.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -203,24 +203,10 @@ pub fn passages(
     out
 }
 
-/// The turn (by position) a segment starting at `start` belongs to: the turn that contains it, or
-/// on a speaker label between two turns the turn that follows; none before the first turn or
-/// after the last. The same rule names a segment's speaker. `turns` are sorted and disjoint.
-pub fn turn_at(turns: &[Turn], start: usize) -> Option<usize> {
-    let after = turns.partition_point(|t| t.range.start.0 <= start);
-    if after == 0 {
-        return None;
-    }
-    if start < turns[after - 1].range.end.0 {
-        Some(after - 1)
-    } else {
-        (after < turns.len()).then_some(after)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Turn;
 
     fn r(a: usize, b: usize) -> CharRange {
         CharRange::new(a, b).unwrap()

@@ -9,7 +9,7 @@ use super::{Project, codes, documents, new_guid};
 use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::error::{Error, Result};
 use crate::model::{
-    Code, CodeId, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId, SegmentSpan,
+    Code, CodeId, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId, SegmentSpan, turn_at,
 };
 
 /// Which segments to list; an empty list means "all".
@@ -509,14 +509,7 @@ impl SpeakerCache {
             self.turns = documents::turns(conn, document)?;
             self.document = Some(document);
         }
-        // The turn that contains the start; between turns (on a speaker label), the turn that follows.
-        let after = self.turns.partition_point(|t| t.range.start.0 <= start);
-        let turn = self.turns[..after]
-            .iter()
-            .rev()
-            .find(|t| start < t.range.end.0)
-            .or_else(|| self.turns.get(after).filter(|_| after > 0));
-        Ok(turn.map(|t| t.speaker.clone()))
+        Ok(turn_at(&self.turns, start).map(|i| self.turns[i].speaker.clone()))
     }
 }
 
