@@ -824,12 +824,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                         writeln!(out, "memo of segment {segment} saved")?;
                     }
                     None => {
-                        let found = p
-                            .segments(&SegmentFilter::default())?
-                            .into_iter()
-                            .find(|s| s.id == segment)
-                            .ok_or(crate::Error::UnknownSegment(segment.0))?;
-                        write!(out, "{}", found.memo)?;
+                        write!(out, "{}", p.segment(segment)?.memo)?;
                     }
                 }
                 return Ok(());

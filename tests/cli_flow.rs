@@ -115,6 +115,19 @@ fn new_import_code_list_count_export_and_read_back() {
     assert_eq!(akte["speaker"], "B");
     assert_eq!(akte["coder"], "Anna");
     assert_eq!(akte["start"], start);
+    let akte_id = akte["id"].to_string();
+    assert_eq!(
+        kw_ok(["memo", p, "--segment", &akte_id]),
+        "Ambivalent; vgl. Scannen"
+    );
+    kw_ok([
+        "memo",
+        p,
+        "--segment",
+        &akte_id,
+        "--text",
+        "Ambivalent; vgl. Scannen",
+    ]);
 
     // A parent code selects its sub-codes.
     let stance = json(&kw_ok([
