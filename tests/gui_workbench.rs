@@ -51,6 +51,17 @@ fn drag_select(
     (selection, selected)
 }
 
+/// How many segments a code holds (without its sub-codes' segments, which it has none of here).
+fn segments_of(project: &Project, code: kodierwerk::model::CodeId) -> usize {
+    project
+        .segments(&SegmentFilter {
+            codes: vec![code],
+            ..SegmentFilter::default()
+        })
+        .unwrap()
+        .len()
+}
+
 fn segments_in_file(path: &std::path::Path) -> Vec<kodierwerk::model::Segment> {
     Project::open(path)
         .unwrap()
@@ -219,13 +230,7 @@ fn write_a_memo_rename_a_code_delete_it_and_undo() {
     let renamed = project
         .code_by_path("Problemlagen der Systeme/Systemausfälle")
         .unwrap();
-    let segments_of_code = project
-        .segments(&SegmentFilter {
-            codes: vec![renamed.id],
-            ..SegmentFilter::default()
-        })
-        .unwrap()
-        .len();
+    let segments_of_code = segments_of(&project, renamed.id);
     assert!(segments_of_code > 0);
 
     // Delete it: the dialog names the segments it would remove; undo brings all back.
@@ -251,13 +256,7 @@ fn write_a_memo_rename_a_code_delete_it_and_undo() {
     let back = project
         .code_by_path("Problemlagen der Systeme/Systemausfälle")
         .unwrap();
-    let restored = project
-        .segments(&SegmentFilter {
-            codes: vec![back.id],
-            ..SegmentFilter::default()
-        })
-        .unwrap()
-        .len();
+    let restored = segments_of(&project, back.id);
     assert_eq!(restored, segments_of_code);
     assert!(h.query_by_label("Systemausfälle").is_some());
 }

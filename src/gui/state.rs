@@ -15,7 +15,8 @@ use super::panes::relations::RelationsView;
 use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::error::Result;
 use crate::model::{
-    Code, CodeId, Coder, DocumentId, DocumentInfo, Jobcenter, MemoTarget, Segment, SegmentId, Turn,
+    Attribute, Code, CodeId, Coder, DocumentId, DocumentInfo, Jobcenter, MemoTarget, Scope,
+    Segment, SegmentId, Turn,
 };
 use crate::project::{Project, SegmentFilter};
 
@@ -199,6 +200,8 @@ pub struct WorkbenchState {
     pub documents: Vec<DocumentInfo>,
     pub jobcenters: Vec<Jobcenter>,
     pub codes: Vec<Code>,
+    /// Jobcenter attributes, then document attributes.
+    pub attributes: Vec<Attribute>,
     pub counts: HashMap<CodeId, (usize, usize)>,
     pub coders: Vec<Coder>,
     pub active_documents: HashSet<DocumentId>,
@@ -238,6 +241,7 @@ impl WorkbenchState {
             documents: Vec::new(),
             jobcenters: Vec::new(),
             codes: Vec::new(),
+            attributes: Vec::new(),
             counts: HashMap::new(),
             coders: Vec::new(),
             active_documents: HashSet::new(),
@@ -289,6 +293,9 @@ impl WorkbenchState {
         self.documents = self.project.documents()?;
         self.jobcenters = self.project.jobcenters()?;
         self.codes = self.project.codes()?;
+        self.attributes = self.project.attributes(Scope::Jobcenter)?;
+        self.attributes
+            .extend(self.project.attributes(Scope::Document)?);
         self.counts = self.project.code_counts()?;
         self.coders = self.project.coders()?;
         let known_docs: HashSet<DocumentId> = self.documents.iter().map(|d| d.id).collect();

@@ -545,7 +545,7 @@ pub(super) fn ensure_coder(change: &mut Change<'_>, name: &str) -> Result<CoderI
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{document, project, state};
+    use super::super::testing::{assert_undo_redo, document, project, state};
     use super::*;
 
     const TEXT: &str = "Grüß Gott, wir beraten persönlich 😀. Die Software hilft selten.";
@@ -586,21 +586,13 @@ mod tests {
         assert_eq!(moved.created_at, created.created_at);
         assert_ne!(moved.modified_at, created.modified_at);
         assert_eq!(latest_label(&p), "Bereich von Segment 1 auf 23–35 geändert");
-        let after = state(&p);
-        p.undo().unwrap();
-        assert_eq!(state(&p), before);
-        p.redo().unwrap();
-        assert_eq!(state(&p), after);
+        assert_undo_redo(&mut p, &before);
 
         let before = state(&p);
         p.update_segment(seg, None, Some(b)).unwrap();
         assert_eq!(p.segment(seg).unwrap().code, "B/b1");
         assert_eq!(latest_label(&p), "Segment 1 von „A“ auf „B/b1“ umcodiert");
-        let after = state(&p);
-        p.undo().unwrap();
-        assert_eq!(state(&p), before);
-        p.redo().unwrap();
-        assert_eq!(state(&p), after);
+        assert_undo_redo(&mut p, &before);
 
         let before = state(&p);
         p.update_segment(seg, range(0, 4), Some(a)).unwrap();

@@ -54,3 +54,12 @@ pub(super) fn paths(project: &Project) -> Vec<String> {
         .map(|c| c.path)
         .collect()
 }
+
+/// Undoing the latest change gives back `before`; redoing it gives back the state after it.
+pub(super) fn assert_undo_redo(project: &mut Project, before: &str) {
+    let after = state(project);
+    project.undo().unwrap();
+    assert_eq!(state(project), before, "undo");
+    project.redo().unwrap();
+    assert_eq!(state(project), after, "redo");
+}

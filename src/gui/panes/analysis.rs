@@ -44,14 +44,12 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     }
     let measure = state.analysis.measure.unwrap_or(Measure::Segments);
     let mut by_options = vec![("jobcenter".to_owned(), tr.jobcenter.to_owned())];
-    for scope in [
-        crate::model::Scope::Jobcenter,
-        crate::model::Scope::Document,
-    ] {
-        if let Ok(attributes) = state.project.attributes(scope) {
-            by_options.extend(attributes.into_iter().map(|a| (a.name.clone(), a.name)));
-        }
-    }
+    by_options.extend(
+        state
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.name.clone())),
+    );
     ui.horizontal(|ui| {
         ui.heading(tr.code_matrix);
         ui.label(tr.columns_by);
@@ -134,10 +132,11 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             }
         }
     }
-    let Some((_, _, _, _, m)) = &state.analysis.cache else {
+    // Taken out while drawing (the panes below need `state` too), put back at the end.
+    let Some(cache) = state.analysis.cache.take() else {
         return;
     };
-    let m = m.clone();
+    let m = &cache.4;
     let mut open_cell: Option<(usize, usize)> = None;
     let list_height = if state.analysis.opened.is_some() {
         220.0
@@ -282,6 +281,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             Err(e) => state.error = Some(e.to_string()),
         }
     }
+    state.analysis.cache = Some(cache);
     cell_segments_ui(ui, state);
 }
 

@@ -55,7 +55,10 @@ pub fn code_system_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 
 fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let tr = state.tr;
-    let codes = state.codes.clone();
+    // Taken out while drawing (rows change other parts of `state`), put back at the end.
+    let codes = std::mem::take(&mut state.codes);
+    let parents: std::collections::HashSet<CodeId> =
+        codes.iter().filter_map(|c| c.parent).collect();
     let mut commands = Vec::new();
     let mut hidden_below: Option<usize> = None;
     for code in &codes {
@@ -65,7 +68,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             }
             hidden_below = None;
         }
-        let has_children = codes.iter().any(|c| c.parent == Some(code.id));
+        let has_children = parents.contains(&code.id);
         let collapsed = state.code_edit.collapsed.contains(&code.id);
         if collapsed {
             hidden_below = Some(code.depth);
@@ -316,6 +319,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             before: None,
         });
     }
+    state.codes = codes;
     state.commands.extend(commands);
 }
 

@@ -223,10 +223,11 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             }
         }
     }
-    let Some((_, _, table)) = &state.relations.cooccurrence else {
+    // Taken out while drawing (the passages below need `state` too), put back at the end.
+    let Some(cache) = state.relations.cooccurrence.take() else {
         return;
     };
-    let table = table.clone();
+    let table = &cache.2;
     let heat = ui.visuals().selection.bg_fill;
     let max = table
         .rows
@@ -309,8 +310,9 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 });
         });
     if let Some((i, j)) = clicked {
-        open_passages(state, &table, i, j);
+        open_passages(state, table, i, j);
     }
+    state.relations.cooccurrence = Some(cache);
     passages_ui(ui, state);
 }
 
