@@ -2,3 +2,4 @@
 //! asks for it, and only what the user chose.
 
 pub mod csv;
+pub mod refi;

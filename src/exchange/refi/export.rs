@@ -1,0 +1,1 @@
+//! Writing QDPX projects and QDC codebooks.

@@ -1,0 +1,1 @@
+//! Reading QDPX projects and QDC codebooks as other programs write them.

@@ -1,0 +1,8 @@
+//! REFI-QDA exchange: QDPX projects and QDC codebooks, read and written.
+//!
+//! [`bundle`] is what crosses between the project file and the XML; [`export`] writes it,
+//! [`import`] reads what other programs write and translates their positions.
+
+pub mod bundle;
+pub mod export;
+pub mod import;
