@@ -2,6 +2,9 @@
 //! project, pick a document, select a passage with the mouse, code it, see it listed, undo, redo,
 //! write a memo, rename a code, delete a code and undo that.
 
+mod common;
+
+use common::settle;
 use egui::{Key, Modifiers, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -396,7 +399,7 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
     let mut h = harness(&path);
     h.run();
     h.get_by_label("Analyse").click();
-    h.run();
+    settle(&mut h);
     // The same number as the core's matrix (which `kodierwerk matrix` prints).
     let project = Project::open(&path).unwrap();
     let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
@@ -452,7 +455,7 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
     let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
 
     h.get_by_label("Kreuztabelle").click();
-    h.run();
+    settle(&mut h);
     let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
         conditions: vec![
             vec![("Trägerschaft".into(), "zkT".into())],
@@ -480,9 +483,9 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
     // Code relations in the document scope: the passages behind a cell come from exactly as many
     // documents as the cell counts.
     h.get_by_label("Code-Relationen").click();
-    h.run();
+    settle(&mut h);
     h.get_by_label("Gleiches Dokument").click();
-    h.run();
+    settle(&mut h);
     let spec = kodierwerk::analysis::cooccurrence::CooccurrenceSpec {
         scope: kodierwerk::analysis::cooccurrence::CooccurrenceScope::Document,
         coder: None,

@@ -69,6 +69,18 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The measure as a number (for sorting, heat maps and charts).
+    pub fn value(&self, measure: Measure) -> f64 {
+        match measure {
+            Measure::Segments => self.segments as f64,
+            Measure::Documents => self.documents as f64,
+            Measure::Percent => self.percent,
+            Measure::Coverage => self.coverage,
+            Measure::RowPercent => self.row_percent,
+            Measure::ColumnPercent => self.column_percent,
+        }
+    }
+
     /// The measure as shown in a table: counts as integers, percentages with one decimal.
     pub fn show(&self, measure: Measure) -> String {
         match measure {
@@ -113,6 +125,63 @@ pub struct Matrix {
     /// The documents of each column: what a click on a cell opens.
     #[serde(skip)]
     pub column_documents: Vec<Vec<DocumentId>>,
+}
+
+impl Matrix {
+    /// The table as text, as the CLI prints it and the GUI exports it: a header (`code`, the
+    /// columns, the total), one row per code (its path, then the shown values), and a last row
+    /// with the documents of each column.
+    pub fn table(&self) -> Vec<Vec<String>> {
+        let mut header = vec!["code".to_owned()];
+        header.extend(self.columns.iter().map(|c| c.label.clone()));
+        header.push(self.all.label.clone());
+        let mut table = vec![header];
+        for r in &self.rows {
+            let mut row = vec![r.code.clone()];
+            row.extend(r.cells.iter().map(|c| c.show(self.measure)));
+            row.push(r.total.show(self.measure));
+            table.push(row);
+        }
+        let mut documents = vec!["(Dokumente)".to_owned()];
+        documents.extend(self.columns.iter().map(|c| c.documents.to_string()));
+        documents.push(self.all.documents.to_string());
+        table.push(documents);
+        table
+    }
+
+    /// The rows in tree order with the siblings under each parent sorted by the value in
+    /// `column` (`columns.len()` is the total), largest first if `descending`; ties keep the
+    /// code system's order. Sub-codes stay under their parent.
+    pub fn sorted_rows(&self, column: usize, descending: bool) -> Vec<usize> {
+        let value = |i: usize| {
+            let r = &self.rows[i];
+            r.cells.get(column).unwrap_or(&r.total).value(self.measure)
+        };
+        // Rows are in tree order: a row's children are the following rows one level deeper,
+        // up to the next row at its own depth or above.
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); self.rows.len() + 1];
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            stack.truncate(r.depth.min(stack.len()));
+            let parent = stack.last().map_or(self.rows.len(), |&p| p);
+            children[parent].push(i);
+            stack.push(i);
+        }
+        for list in &mut children {
+            list.sort_by(|&a, &b| {
+                let (va, vb) = (value(a), value(b));
+                let order = va.partial_cmp(&vb).unwrap_or(std::cmp::Ordering::Equal);
+                if descending { order.reverse() } else { order }
+            });
+        }
+        let mut order = Vec::with_capacity(self.rows.len());
+        let mut todo: Vec<usize> = children[self.rows.len()].iter().rev().copied().collect();
+        while let Some(i) = todo.pop() {
+            order.push(i);
+            todo.extend(children[i].iter().rev().copied());
+        }
+        order
+    }
 }
 
 /// The label of the column for documents that have no value for the grouping attribute.
@@ -593,5 +662,61 @@ mod tests {
             m.rows[0].total.column_percent,
             percent(m.rows[0].total.segments, 300)
         );
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    fn row(code: &str, depth: usize, segments: usize) -> Row {
+        let cell = Cell {
+            segments,
+            ..Cell::default()
+        };
+        Row {
+            code: code.into(),
+            depth,
+            cells: vec![cell],
+            own: vec![cell],
+            total: cell,
+        }
+    }
+
+    #[test]
+    fn sorting_keeps_sub_codes_under_their_parent() {
+        let column = Column {
+            label: "JC".into(),
+            documents: 1,
+            chars: 1,
+        };
+        let m = Matrix {
+            by: "jobcenter".into(),
+            measure: Measure::Segments,
+            columns: vec![column.clone()],
+            all: column,
+            rows: vec![
+                row("A", 0, 3),
+                row("A/a1", 1, 1),
+                row("A/a2", 1, 2),
+                row("B", 0, 5),
+                row("B/b1", 1, 5),
+                row("C", 0, 3),
+            ],
+            column_documents: vec![Vec::new()],
+        };
+        let names = |order: Vec<usize>| -> Vec<&str> {
+            order.iter().map(|&i| m.rows[i].code.as_str()).collect()
+        };
+        assert_eq!(
+            names(m.sorted_rows(0, true)),
+            ["B", "B/b1", "A", "A/a2", "A/a1", "C"]
+        );
+        assert_eq!(
+            names(m.sorted_rows(1, false)),
+            ["A", "A/a1", "A/a2", "C", "B", "B/b1"]
+        );
+        assert_eq!(m.table()[0], ["code", "JC", "JC"]);
+        assert_eq!(m.table()[4], ["B", "5", "5"]);
     }
 }

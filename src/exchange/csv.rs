@@ -102,6 +102,36 @@ pub fn write_atomically(
     Ok(())
 }
 
+/// Writes a table (an analysis result, header first) as CSV, atomically; returns the rows written.
+pub fn export_table(path: &Path, table: &[Vec<String>], options: CsvOptions) -> Result<usize> {
+    write_atomically(path, |out| {
+        if options.bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        let mut csv = SafeCsv::new(out, options);
+        for row in table {
+            csv.row(row)?;
+        }
+        csv.finish().map(|_| ())
+    })?;
+    Ok(table.len())
+}
+
+/// A table as tab-separated lines for the clipboard, which spreadsheets paste into cells; cells
+/// are neutralised as in the CSV files, tabs and line breaks inside a cell become spaces.
+pub fn tab_separated(table: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    for row in table {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| neutralise(c).replace(['\t', '\n', '\r'], " "))
+            .collect();
+        text.push_str(&cells.join("\t"));
+        text.push('\n');
+    }
+    text
+}
+
 /// The header of the segment export: fixed columns around the project's attribute columns.
 pub fn segment_header(
     jobcenter_attributes: &[String],
@@ -234,6 +264,31 @@ pub fn export_segments(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_are_written_safely_and_copied_as_tab_separated_text() {
+        let table = vec![
+            vec!["code".to_owned(), "JC Nord; Süd".to_owned()],
+            vec!["=Arbeitslogik".to_owned(), "3".to_owned()],
+            vec!["Zeile\nzwei".to_owned(), "4\t5".to_owned()],
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("matrix.csv");
+        let options = CsvOptions {
+            delimiter: b';',
+            bom: true,
+        };
+        assert_eq!(export_table(&path, &table, options).unwrap(), 3);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            written,
+            "\u{feff}code;\"JC Nord; Süd\"\r\n'=Arbeitslogik;3\r\n\"Zeile\nzwei\";4\t5\r\n"
+        );
+        assert_eq!(
+            tab_separated(&table),
+            "code\tJC Nord; Süd\n'=Arbeitslogik\t3\nZeile zwei\t4 5\n"
+        );
+    }
 
     #[test]
     fn formula_starts_are_neutralised() {

@@ -2,4 +2,5 @@
 //! asks for it, and only what the user chose.
 
 pub mod csv;
+pub mod image;
 pub mod refi;

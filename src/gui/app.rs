@@ -6,7 +6,9 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::command::Command;
 use super::i18n::{Lang, Tr};
-use super::panes::dialogs::{self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog};
+use super::panes::dialogs::{
+    self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog, SaveDialog,
+};
 use super::panes::{analysis, browser, codes, documents, memo, relations, segments};
 use super::state::{CentralView, Settings, WorkbenchState};
 use crate::model::MemoTarget;
@@ -119,6 +121,7 @@ impl KodierwerkApp {
                 ui.ctx()
                     .request_repaint_after(std::time::Duration::from_millis(100));
             }
+            state.worker.poll();
             shortcuts(ui, state);
         }
         let dropped: Vec<PathBuf> = ui.input(|i| {
@@ -228,6 +231,11 @@ impl KodierwerkApp {
         }
         if import_clicked {
             self.dialog = Dialog::Import(ImportDialog::new(dialogs::home(), Vec::new()));
+        }
+        if let Some(state) = &mut self.state
+            && let Some((title, what)) = state.save_request.take()
+        {
+            self.dialog = Dialog::Save(SaveDialog::new(title, what));
         }
         if export_clicked {
             self.dialog = Dialog::Export(ExportDialog {

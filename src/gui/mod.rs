@@ -1,5 +1,6 @@
 //! The egui face: the workbench window over the same core as the command line.
 
+pub mod analysis_worker;
 pub mod app;
 pub mod command;
 pub mod i18n;

@@ -4,12 +4,14 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
+use super::analysis_worker::AnalysisWorker;
 use super::command::Command;
 use super::i18n::{Lang, Tr};
 use super::jobs::Jobs;
 use super::panes::analysis::AnalysisView;
 use super::panes::browser::BrowserCache;
 use super::panes::codes::CodeEdit;
+use super::panes::dialogs::SaveWhat;
 use super::panes::memo::MemoDraft;
 use super::panes::relations::RelationsView;
 use crate::coding::range::{CharPos, CharRange, TextIndex};
@@ -228,12 +230,17 @@ pub struct WorkbenchState {
     pub central: CentralView,
     pub analysis: AnalysisView,
     pub relations: RelationsView,
+    /// Computes the Analyse views off the UI thread.
+    pub worker: AnalysisWorker,
+    /// A file a view offers to save (dialog title and content); the app asks where.
+    pub save_request: Option<(&'static str, SaveWhat)>,
     /// Counts every change, so that views can tell when to recompute.
     pub version: u64,
 }
 
 impl WorkbenchState {
     pub fn new(project: Project, settings: &Settings) -> Result<Self> {
+        let project_path = project.path().to_owned();
         let mut state = Self {
             project,
             tr: settings.lang.tr(),
@@ -267,6 +274,8 @@ impl WorkbenchState {
             central: CentralView::Browser,
             analysis: AnalysisView::default(),
             relations: RelationsView::default(),
+            worker: AnalysisWorker::start(project_path),
+            save_request: None,
             version: 0,
         };
         state.refresh()?;

@@ -85,3 +85,17 @@ pub fn fingerprint(project: &Path) -> Vec<u8> {
     }
     bytes
 }
+
+/// Steps the workbench until the analysis worker has delivered what the views asked for (it
+/// computes off the UI thread), then lets the frames settle.
+pub fn settle(h: &mut egui_kittest::Harness<'static, kodierwerk::gui::KodierwerkApp>) {
+    for _ in 0..500 {
+        h.step();
+        let busy = h.state().state.as_ref().is_some_and(|s| s.worker.busy());
+        if !busy {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+}

@@ -143,7 +143,10 @@ mod tests {
     fn guids_are_read_in_any_case_with_or_without_braces() {
         let want = Some("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0".to_string());
         assert_eq!(normalise_guid("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"), want);
-        assert_eq!(normalise_guid(" {0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0} "), want);
+        assert_eq!(
+            normalise_guid(" {0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0} "),
+            want
+        );
         assert_eq!(normalise_guid("not a guid"), None);
     }
 

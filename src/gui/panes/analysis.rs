@@ -1,30 +1,41 @@
 //! Analyse: the code matrix (as MAXQDA's Code Matrix Browser) — codes with their sub-codes against
-//! jobcenters or the values of an attribute, as a heat map; a click on a cell lists the segments
-//! behind the number. The numbers come from the same core function as `kodierwerk matrix`.
+//! jobcenters or the values of an attribute, as a heat map; sortable, parents collapsible, filtered
+//! by attribute conditions and coder; a click on a cell lists the segments behind the number. The
+//! numbers come from the same core function as `kodierwerk matrix`, computed off the UI thread.
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::AnalysisData;
 use crate::analysis::matrix::{self, Columns, Matrix, MatrixSpec, Measure};
 use crate::gui::command::Command;
+use crate::gui::panes::dialogs::SaveWhat;
 use crate::gui::state::WorkbenchState;
+use crate::gui::widgets::conditions::conditions_ui;
 use crate::model::{CodeId, Segment};
 use crate::project::SegmentFilter;
 
-/// What the analysis shows, and the last result (recomputed when the project or the choice changes).
+/// What the matrix shows and how; the result itself is kept by the analysis worker.
 #[derive(Default)]
 pub struct AnalysisView {
     /// `jobcenter` or an attribute name.
     pub by: String,
     pub measure: Option<Measure>,
     pub coder: Option<String>,
-    cache: Option<(u64, String, Measure, Option<String>, Matrix)>,
+    /// Attribute conditions the documents must meet.
+    pub conditions: Vec<(String, String)>,
+    /// Sorted by this column (the total is `columns.len()`), descending if true; else tree order.
+    pub sort: Option<(usize, bool)>,
+    /// Parent codes (by path) whose sub-codes are hidden.
+    pub collapsed: HashSet<String>,
     /// The cell whose segments are listed: code and column label, and the segments.
     pub opened: Option<(String, String, Vec<Segment>)>,
 }
 
-fn measure_label(measure: Measure, state: &WorkbenchState) -> &'static str {
+/// The names of the measures, as the value chooser shows them.
+pub fn measure_label(measure: Measure, state: &WorkbenchState) -> &'static str {
     let tr = state.tr;
     match measure {
         Measure::Segments => tr.measure_segments,
@@ -36,13 +47,26 @@ fn measure_label(measure: Measure, state: &WorkbenchState) -> &'static str {
     }
 }
 
-/// Draws the code matrix and the segments behind the chosen cell.
-pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+/// Every measure, in the chooser's order.
+pub const MEASURES: [Measure; 6] = [
+    Measure::Segments,
+    Measure::Documents,
+    Measure::Percent,
+    Measure::Coverage,
+    Measure::RowPercent,
+    Measure::ColumnPercent,
+];
+
+/// The choosers for grouping, measure and coder, shared by the matrix and the charts.
+pub fn matrix_choices_ui(
+    ui: &mut Ui,
+    state: &WorkbenchState,
+    id: &str,
+    by: &mut String,
+    measure: &mut Measure,
+    coder: &mut Option<String>,
+) {
     let tr = state.tr;
-    if state.analysis.by.is_empty() {
-        state.analysis.by = "jobcenter".into();
-    }
-    let measure = state.analysis.measure.unwrap_or(Measure::Segments);
     let mut by_options = vec![("jobcenter".to_owned(), tr.jobcenter.to_owned())];
     by_options.extend(
         state
@@ -50,94 +74,176 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .iter()
             .map(|a| (a.name.clone(), a.name.clone())),
     );
+    ui.label(tr.columns_by);
+    let shown = by_options
+        .iter()
+        .find(|(k, _)| k == by)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    egui::ComboBox::from_id_salt(format!("{id}-by"))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (key, label) in &by_options {
+                ui.selectable_value(by, key.clone(), label);
+            }
+        })
+        .response
+        .accessible_name(tr.columns_by);
+    ui.label(tr.value);
+    egui::ComboBox::from_id_salt(format!("{id}-measure"))
+        .selected_text(measure_label(*measure, state))
+        .show_ui(ui, |ui| {
+            for m in MEASURES {
+                ui.selectable_value(measure, m, measure_label(m, state));
+            }
+        })
+        .response
+        .accessible_name(tr.value);
+    ui.label(tr.coder);
+    egui::ComboBox::from_id_salt(format!("{id}-coder"))
+        .selected_text(coder.clone().unwrap_or_else(|| tr.all_coders.to_owned()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(coder, None, tr.all_coders);
+            for c in &state.coders {
+                ui.selectable_value(coder, Some(c.name.clone()), &c.name);
+            }
+        })
+        .response
+        .accessible_name(tr.coder);
+}
+
+/// The matrix for these choices, from the analysis worker (the latest one while a new one is computed).
+pub fn ask_matrix(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    slot: &'static str,
+    spec: MatrixSpec,
+) -> (Option<Arc<Matrix>>, bool) {
+    let key = format!("{spec:?}");
+    let latest = state
+        .worker
+        .ask(ui.ctx(), slot, key, state.version, move |data, _| {
+            matrix::matrix(data, &spec)
+        });
+    if let Some(error) = latest.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+        return (None, false);
+    }
+    (latest.result, latest.computing)
+}
+
+/// The spec for a grouping key (`jobcenter` or an attribute name).
+pub fn matrix_spec(
+    by: &str,
+    measure: Measure,
+    coder: Option<String>,
+    conditions: Vec<(String, String)>,
+) -> MatrixSpec {
+    MatrixSpec {
+        by: if by == "jobcenter" {
+            Columns::Jobcenter
+        } else {
+            Columns::Attribute(by.to_owned())
+        },
+        measure,
+        coder,
+        conditions,
+    }
+}
+
+/// Draws the code matrix and the segments behind the chosen cell.
+pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    if state.analysis.by.is_empty() {
+        state.analysis.by = "jobcenter".into();
+    }
+    let mut by = state.analysis.by.clone();
+    let mut measure = state.analysis.measure.unwrap_or(Measure::Segments);
+    let mut coder = state.analysis.coder.clone();
+    let mut conditions = state.analysis.conditions.clone();
     ui.horizontal(|ui| {
         ui.heading(tr.code_matrix);
-        ui.label(tr.columns_by);
-        let shown = by_options
-            .iter()
-            .find(|(k, _)| *k == state.analysis.by)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        egui::ComboBox::from_id_salt("matrix-by")
-            .selected_text(shown)
-            .show_ui(ui, |ui| {
-                for (key, label) in &by_options {
-                    ui.selectable_value(&mut state.analysis.by, key.clone(), label);
-                }
-            })
-            .response
-            .accessible_name(tr.columns_by);
-        ui.label(tr.value);
-        let mut chosen = measure;
-        egui::ComboBox::from_id_salt("matrix-measure")
-            .selected_text(measure_label(measure, state))
-            .show_ui(ui, |ui| {
-                for m in [
-                    Measure::Segments,
-                    Measure::Documents,
-                    Measure::Percent,
-                    Measure::Coverage,
-                    Measure::RowPercent,
-                    Measure::ColumnPercent,
-                ] {
-                    ui.selectable_value(&mut chosen, m, measure_label(m, state));
-                }
-            })
-            .response
-            .accessible_name(tr.value);
-        state.analysis.measure = Some(chosen);
-        ui.label(tr.coder);
-        let mut coder = state.analysis.coder.clone();
-        egui::ComboBox::from_id_salt("matrix-coder")
-            .selected_text(coder.clone().unwrap_or_else(|| tr.all_coders.to_owned()))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut coder, None, tr.all_coders);
-                for c in &state.coders {
-                    ui.selectable_value(&mut coder, Some(c.name.clone()), &c.name);
-                }
-            })
-            .response
-            .accessible_name(tr.coder);
-        state.analysis.coder = coder;
+        matrix_choices_ui(ui, state, "matrix", &mut by, &mut measure, &mut coder);
     });
-    ui.separator();
-
-    let key = (
-        state.version,
-        state.analysis.by.clone(),
-        chosen_measure(state),
-        state.analysis.coder.clone(),
-    );
-    let fresh = state
-        .analysis
-        .cache
-        .as_ref()
-        .is_some_and(|(v, by, m, c, _)| (*v, by.clone(), *m, c.clone()) == key);
-    if !fresh {
-        let spec = MatrixSpec {
-            by: if key.1 == "jobcenter" {
-                Columns::Jobcenter
-            } else {
-                Columns::Attribute(key.1.clone())
-            },
-            measure: key.2,
-            coder: key.3.clone(),
-            conditions: Vec::new(),
-        };
-        match AnalysisData::load(&state.project).and_then(|data| matrix::matrix(&data, &spec)) {
-            Ok(m) => state.analysis.cache = Some((key.0, key.1, key.2, key.3, m)),
-            Err(e) => {
-                state.error = Some(e.to_string());
-                return;
-            }
-        }
+    conditions_ui(ui, "matrix", &mut conditions, state);
+    if by != state.analysis.by {
+        state.analysis.sort = None;
     }
-    // Taken out while drawing (the panes below need `state` too), put back at the end.
-    let Some(cache) = state.analysis.cache.take() else {
+    state.analysis.by = by.clone();
+    state.analysis.measure = Some(measure);
+    state.analysis.coder = coder.clone();
+    state.analysis.conditions = conditions.clone();
+
+    let (result, computing) = ask_matrix(
+        ui,
+        state,
+        "matrix",
+        matrix_spec(&by, measure, coder, conditions),
+    );
+    let Some(m) = result else {
+        if computing {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr.computing);
+            });
+        }
         return;
     };
-    let m = &cache.4;
-    let mut open_cell: Option<(usize, usize)> = None;
+    ui.horizontal(|ui| {
+        if ui
+            .button(tr.csv_dots)
+            .on_hover_text(tr.save_table_title)
+            .clicked()
+        {
+            state.save_request = Some((tr.save_table_title, SaveWhat::Table(m.table())));
+        }
+        if ui
+            .button(tr.copy_table)
+            .on_hover_text(tr.copy_table_hint)
+            .clicked()
+        {
+            ui.ctx()
+                .copy_text(crate::exchange::csv::tab_separated(&m.table()));
+            state.message = Some(tr.copied.to_owned());
+        }
+        if computing {
+            ui.spinner();
+            ui.weak(tr.computing);
+        }
+    });
+    ui.separator();
+    if let Some(cell) = matrix_table_ui(ui, state, &m) {
+        open_cell(state, &m, cell);
+    }
+    cell_segments_ui(ui, state);
+}
+
+/// The rows to draw: sorted or in tree order, without the sub-codes of collapsed parents.
+fn shown_rows(m: &Matrix, sort: Option<(usize, bool)>, collapsed: &HashSet<String>) -> Vec<usize> {
+    let order: Vec<usize> = match sort {
+        Some((column, descending)) => m.sorted_rows(column, descending),
+        None => (0..m.rows.len()).collect(),
+    };
+    order
+        .into_iter()
+        .filter(|&i| {
+            let code = &m.rows[i].code;
+            !collapsed.iter().any(|parent| {
+                code.strip_prefix(parent.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+        })
+        .collect()
+}
+
+/// Draws the heat map; returns the clicked cell (row, column).
+fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Option<(usize, usize)> {
+    let tr = state.tr;
+    let mut clicked: Option<(usize, usize)> = None;
+    let rows = shown_rows(m, state.analysis.sort, &state.analysis.collapsed);
+    let has_children: HashSet<usize> = (0..m.rows.len().saturating_sub(1))
+        .filter(|&i| m.rows[i + 1].depth > m.rows[i].depth)
+        .collect();
     let list_height = if state.analysis.opened.is_some() {
         220.0
     } else {
@@ -147,11 +253,13 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .rows
         .iter()
         .flat_map(|r| r.cells.iter())
-        .map(|c| value(c, m.measure))
+        .map(|c| c.value(m.measure))
         .fold(0.0_f64, f64::max);
     let heat = ui.visuals().selection.bg_fill;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let table_height = (ui.available_height() - list_height).max(120.0);
+    let mut sort = state.analysis.sort;
+    let mut toggle: Option<String> = None;
     egui::ScrollArea::horizontal()
         .id_salt("code-matrix-wide")
         .show(ui, |ui| {
@@ -160,30 +268,81 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .striped(true)
                 .auto_shrink([false, false])
                 .max_scroll_height(table_height)
-                .column(Column::initial(240.0).resizable(true).clip(true))
+                .column(Column::initial(260.0).resizable(true).clip(true))
                 .columns(
                     Column::initial(84.0).resizable(true).clip(true),
                     m.columns.len() + 1,
                 )
                 .header(row_height * 1.6, |mut header| {
                     header.col(|ui| {
-                        ui.strong(tr.code);
+                        if ui
+                            .add(egui::Button::new(RichText::new(tr.code).strong()).frame(false))
+                            .on_hover_text(tr.sort_hint)
+                            .clicked()
+                        {
+                            sort = None;
+                        }
                     });
-                    for column in m.columns.iter().chain(std::iter::once(&m.all)) {
+                    for (j, column) in m.columns.iter().chain(std::iter::once(&m.all)).enumerate() {
                         header.col(|ui| {
-                            ui.strong(&column.label)
-                                .on_hover_text(format!("{} {}", column.documents, tr.documents));
+                            let arrow = match sort {
+                                Some((c, true)) if c == j => " ⬇",
+                                Some((c, false)) if c == j => " ⬆",
+                                _ => "",
+                            };
+                            let response = ui
+                                .add(
+                                    egui::Button::new(
+                                        RichText::new(format!("{}{arrow}", column.label)).strong(),
+                                    )
+                                    .frame(false),
+                                )
+                                .on_hover_text(format!(
+                                    "{} {}\n{}",
+                                    column.documents, tr.documents, tr.sort_hint
+                                ));
+                            if response.clicked() {
+                                sort = match sort {
+                                    Some((c, true)) if c == j => Some((j, false)),
+                                    Some((c, false)) if c == j => None,
+                                    _ => Some((j, true)),
+                                };
+                            }
                         });
                     }
                 })
                 .body(|body| {
-                    body.rows(row_height, m.rows.len(), |mut row| {
-                        let i = row.index();
+                    body.rows(row_height, rows.len(), |mut row| {
+                        let i = rows[row.index()];
                         let r = &m.rows[i];
                         row.col(|ui| {
                             let name = r.code.rsplit('/').next().unwrap_or(&r.code);
                             ui.horizontal(|ui| {
                                 ui.add_space(r.depth as f32 * 14.0);
+                                if has_children.contains(&i) {
+                                    let open = !state.analysis.collapsed.contains(&r.code);
+                                    let (rect, response) = ui.allocate_exact_size(
+                                        egui::vec2(14.0, 14.0),
+                                        Sense::click(),
+                                    );
+                                    egui::collapsing_header::paint_default_icon(
+                                        ui,
+                                        if open { 1.0 } else { 0.0 },
+                                        &response,
+                                    );
+                                    let _ = rect;
+                                    let response = response
+                                        .accessible_name(format!(
+                                            "{} {name}",
+                                            if open { tr.collapse } else { tr.expand }
+                                        ))
+                                        .on_hover_text(if open { tr.collapse } else { tr.expand });
+                                    if response.clicked() {
+                                        toggle = Some(r.code.clone());
+                                    }
+                                } else {
+                                    ui.add_space(14.0);
+                                }
                                 let color = state
                                     .codes
                                     .iter()
@@ -191,22 +350,23 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                                     .map(|c| crate::gui::widgets::code_color(&c.color))
                                     .unwrap_or(Color32::GRAY);
                                 ui.label(RichText::new("■").color(color));
-                                ui.label(name);
+                                ui.label(name).on_hover_text(&r.code);
                             });
                         });
                         for (j, cell) in r.cells.iter().chain(std::iter::once(&r.total)).enumerate()
                         {
                             row.col(|ui| {
-                                let v = value(cell, m.measure);
+                                let v = cell.value(m.measure);
                                 let alpha = if max > 0.0 { (v / max) as f32 } else { 0.0 };
                                 let (rect, response) =
                                     ui.allocate_exact_size(ui.available_size(), Sense::click());
-                                ui.painter().rect_filled(
-                                    rect,
-                                    2.0,
-                                    heat.gamma_multiply(0.15 + 0.85 * alpha)
-                                        .gamma_multiply(if v > 0.0 { 1.0 } else { 0.0 }),
-                                );
+                                if v > 0.0 {
+                                    ui.painter().rect_filled(
+                                        rect,
+                                        2.0,
+                                        heat.gamma_multiply(0.15 + 0.85 * alpha.min(1.0)),
+                                    );
+                                }
                                 ui.painter().text(
                                     rect.center(),
                                     egui::Align2::CENTER_CENTER,
@@ -231,72 +391,63 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                                         cell.coverage
                                     ));
                                 if response.clicked() {
-                                    open_cell = Some((i, j));
+                                    clicked = Some((i, j));
                                 }
                             });
                         }
                     });
                 });
         });
-
-    if let Some((i, j)) = open_cell {
-        let code_path = m.rows[i].code.clone();
-        let column = m
-            .columns
-            .get(j)
-            .map_or(m.all.label.clone(), |c| c.label.clone());
-        let documents = if j < m.columns.len() {
-            m.column_documents[j].clone()
-        } else {
-            m.column_documents.concat()
-        };
-        let code: Option<CodeId> = state
-            .codes
-            .iter()
-            .find(|c| c.path == code_path)
-            .map(|c| c.id);
-        let coders = state
-            .analysis
-            .coder
-            .as_ref()
-            .and_then(|name| {
-                state
-                    .coders
-                    .iter()
-                    .find(|c| &c.name == name)
-                    .map(|c| vec![c.id])
-            })
-            .unwrap_or_default();
-        let filter = match code {
-            Some(code) if !documents.is_empty() => SegmentFilter {
-                codes: vec![code],
-                documents,
-                coders,
-                ..SegmentFilter::default()
-            },
-            _ => SegmentFilter::nothing(),
-        };
-        match state.project.segments(&filter) {
-            Ok(segments) => state.analysis.opened = Some((code_path, column, segments)),
-            Err(e) => state.error = Some(e.to_string()),
-        }
+    state.analysis.sort = sort;
+    if let Some(code) = toggle
+        && !state.analysis.collapsed.remove(&code)
+    {
+        state.analysis.collapsed.insert(code);
     }
-    state.analysis.cache = Some(cache);
-    cell_segments_ui(ui, state);
+    clicked
 }
 
-fn chosen_measure(state: &WorkbenchState) -> Measure {
-    state.analysis.measure.unwrap_or(Measure::Segments)
-}
-
-fn value(cell: &matrix::Cell, measure: Measure) -> f64 {
-    match measure {
-        Measure::Segments => cell.segments as f64,
-        Measure::Documents => cell.documents as f64,
-        Measure::Percent => cell.percent,
-        Measure::Coverage => cell.coverage,
-        Measure::RowPercent => cell.row_percent,
-        Measure::ColumnPercent => cell.column_percent,
+/// Lists the segments behind cell (row, column) of `m`.
+fn open_cell(state: &mut WorkbenchState, m: &Matrix, (i, j): (usize, usize)) {
+    let code_path = m.rows[i].code.clone();
+    let column = m
+        .columns
+        .get(j)
+        .map_or(m.all.label.clone(), |c| c.label.clone());
+    let documents = if j < m.columns.len() {
+        m.column_documents[j].clone()
+    } else {
+        m.column_documents.concat()
+    };
+    let code: Option<CodeId> = state
+        .codes
+        .iter()
+        .find(|c| c.path == code_path)
+        .map(|c| c.id);
+    let coders = state
+        .analysis
+        .coder
+        .as_ref()
+        .and_then(|name| {
+            state
+                .coders
+                .iter()
+                .find(|c| &c.name == name)
+                .map(|c| vec![c.id])
+        })
+        .unwrap_or_default();
+    let filter = match code {
+        Some(code) if !documents.is_empty() => SegmentFilter {
+            codes: vec![code],
+            documents,
+            coders,
+            ..SegmentFilter::default()
+        },
+        _ => SegmentFilter::nothing(),
+    };
+    match state.project.segments(&filter) {
+        Ok(segments) => state.analysis.opened = Some((code_path, column, segments)),
+        Err(e) => state.error = Some(e.to_string()),
     }
 }
 

@@ -21,6 +21,65 @@ pub enum Dialog {
     OpenProject(PathDialog),
     NewProject(PathDialog),
     Coder(String),
+    Save(SaveDialog),
+}
+
+/// What a view offers to save into a file.
+pub enum SaveWhat {
+    /// A table, header first, as CSV.
+    Table(Vec<Vec<String>>),
+    /// A chart as a PNG picture.
+    Image(std::sync::Arc<egui::ColorImage>),
+}
+
+/// Where to save what a view offered.
+pub struct SaveDialog {
+    pub title: &'static str,
+    pub path: String,
+    pub what: SaveWhat,
+    pub semicolon: bool,
+    pub bom: bool,
+}
+
+impl SaveDialog {
+    pub fn new(title: &'static str, what: SaveWhat) -> Self {
+        let name = match what {
+            SaveWhat::Table(_) => "tabelle.csv",
+            SaveWhat::Image(_) => "diagramm.png",
+        };
+        Self {
+            title,
+            path: home().join(name).display().to_string(),
+            what,
+            semicolon: true,
+            bom: true,
+        }
+    }
+
+    /// Writes the file; the sentence to show.
+    fn save(&self, tr: &Tr) -> Result<String, String> {
+        let path = PathBuf::from(self.path.trim());
+        let result = match &self.what {
+            SaveWhat::Table(table) => crate::exchange::csv::export_table(
+                &path,
+                table,
+                crate::exchange::csv::CsvOptions {
+                    delimiter: if self.semicolon { b';' } else { b',' },
+                    bom: self.bom,
+                },
+            )
+            .map(|_| ()),
+            SaveWhat::Image(image) => crate::exchange::image::write_png(
+                &path,
+                image.width() as u32,
+                image.height() as u32,
+                image.as_raw(),
+            ),
+        };
+        result
+            .map(|()| format!("{} {}", tr.saved_to, path.display()))
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// What a dialog asks the app to do.
@@ -157,6 +216,36 @@ pub fn dialogs_ui(
                         }
                         if ui.button(tr.create).clicked() {
                             action = Some(DialogAction::NewProject(PathBuf::from(d.path.trim())));
+                            close = true;
+                        }
+                        if ui.button(tr.cancel).clicked() {
+                            close = true;
+                        }
+                    });
+                });
+        }
+        Dialog::Save(d) => {
+            egui::Window::new(d.title)
+                .collapsible(false)
+                .show(&ctx, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(tr.file);
+                        ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0))
+                            .accessible_name(tr.file);
+                    });
+                    if let SaveWhat::Table(_) = d.what {
+                        ui.checkbox(&mut d.semicolon, tr.semicolon);
+                        ui.checkbox(&mut d.bom, tr.bom);
+                        ui.weak(tr.export_safety);
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button(tr.save).clicked() && !d.path.trim().is_empty() {
+                            if let Some(state) = state {
+                                match d.save(tr) {
+                                    Ok(message) => state.message = Some(message),
+                                    Err(error) => state.error = Some(error),
+                                }
+                            }
                             close = true;
                         }
                         if ui.button(tr.cancel).clicked() {

@@ -6,7 +6,7 @@ use egui::{RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
-use crate::analysis::crosstab::{self, Crosstab, CrosstabSpec, Unit};
+use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
 use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
 use crate::gui::command::Command;
 use crate::gui::state::WorkbenchState;
@@ -19,8 +19,6 @@ pub struct RelationsView {
     pub conditions: Vec<String>,
     pub unit: Unit,
     pub scope: CooccurrenceScope,
-    crosstab: Option<(u64, Vec<String>, Unit, Crosstab)>,
-    cooccurrence: Option<(u64, CooccurrenceScope, Cooccurrence)>,
     /// The co-occurrence cell whose passages are listed.
     pub opened: Option<(String, Vec<Segment>)>,
 }
@@ -31,8 +29,6 @@ impl Default for RelationsView {
             conditions: vec!["Trägerschaft=zkT".into(), "Trägerschaft=gE".into()],
             unit: Unit::Segments,
             scope: CooccurrenceScope::Overlap,
-            crosstab: None,
-            cooccurrence: None,
             opened: None,
         }
     }
@@ -84,37 +80,40 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .filter(|c| !c.trim().is_empty())
         .cloned()
         .collect();
-    let key = (state.version, conditions.clone(), state.relations.unit);
-    let fresh = state
-        .relations
-        .crosstab
-        .as_ref()
-        .is_some_and(|(v, c, u, _)| (*v, c.clone(), *u) == key);
-    if !fresh {
-        let result = conditions
-            .iter()
-            .map(|c| crosstab::parse_condition(c))
-            .collect::<crate::Result<Vec<_>>>()
-            .and_then(|parsed| {
-                let data = AnalysisData::load(&state.project)?;
-                crosstab::crosstab(
-                    &data,
-                    &CrosstabSpec {
-                        conditions: parsed,
-                        unit: key.2,
-                        coder: None,
-                    },
-                )
-            });
-        match result {
-            Ok(table) => state.relations.crosstab = Some((key.0, key.1, key.2, table)),
-            Err(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
-                return;
-            }
+    let parsed = match conditions
+        .iter()
+        .map(|c| crosstab::parse_condition(c))
+        .collect::<crate::Result<Vec<_>>>()
+    {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+            return;
         }
+    };
+    let spec = CrosstabSpec {
+        conditions: parsed,
+        unit: state.relations.unit,
+        coder: None,
+    };
+    let latest = state.worker.ask(
+        ui.ctx(),
+        "crosstab",
+        format!("{spec:?}"),
+        state.version,
+        move |data, _| crosstab::crosstab(data, &spec),
+    );
+    if let Some(error) = latest.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+        return;
     }
-    let Some((_, _, _, table)) = &state.relations.crosstab else {
+    if latest.computing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak(tr.computing);
+        });
+    }
+    let Some(table) = latest.result else {
         return;
     };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
@@ -197,37 +196,34 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         );
     });
     ui.separator();
-    let key = (state.version, state.relations.scope);
-    let fresh = state
-        .relations
-        .cooccurrence
-        .as_ref()
-        .is_some_and(|(v, s, _)| (*v, *s) == key);
-    if !fresh {
-        let result = AnalysisData::load(&state.project).and_then(|data| {
-            let turns = turns_for(state, &data, key.1)?;
-            cooccurrence::cooccurrence(
-                &data,
-                &CooccurrenceSpec {
-                    scope: key.1,
-                    coder: None,
-                },
-                &turns,
-            )
-        });
-        match result {
-            Ok(table) => state.relations.cooccurrence = Some((key.0, key.1, table)),
-            Err(e) => {
-                state.error = Some(e.to_string());
-                return;
-            }
-        }
+    let scope = state.relations.scope;
+    let latest = state.worker.ask(
+        ui.ctx(),
+        "cooccurrence",
+        format!("{scope:?}"),
+        state.version,
+        move |data, project| {
+            let turns = if scope == CooccurrenceScope::Turn {
+                load_turns(project, data)?
+            } else {
+                DocumentTurns::new()
+            };
+            cooccurrence::cooccurrence(data, &CooccurrenceSpec { scope, coder: None }, &turns)
+        },
+    );
+    if let Some(error) = latest.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+        return;
     }
-    // Taken out while drawing (the passages below need `state` too), put back at the end.
-    let Some(cache) = state.relations.cooccurrence.take() else {
+    if latest.computing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak(tr.computing);
+        });
+    }
+    let Some(table) = latest.result else {
         return;
     };
-    let table = &cache.2;
     let heat = ui.visuals().selection.bg_fill;
     let max = table
         .rows
@@ -310,9 +306,8 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 });
         });
     if let Some((i, j)) = clicked {
-        open_passages(state, table, i, j);
+        open_passages(state, &table, i, j);
     }
-    state.relations.cooccurrence = Some(cache);
     passages_ui(ui, state);
 }
 

@@ -1,5 +1,6 @@
 //! Small widgets the panes share.
 
+pub mod conditions;
 pub mod markdown;
 
 use egui::Color32;

@@ -1,0 +1,199 @@
+//! Analyses off the UI thread: a worker with its own read connection to the project file computes
+//! what the Analyse views ask for, and each view keeps its latest result. A view asks every frame;
+//! the worker only runs when the question or the project changed.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use crate::analysis::AnalysisData;
+use crate::project::Project;
+
+/// A computation over the loaded project; the project is there for what `AnalysisData` leaves out
+/// (speaker turns).
+type Task =
+    Box<dyn FnOnce(&AnalysisData, &Project) -> crate::Result<Arc<dyn Any + Send + Sync>> + Send>;
+
+struct Job {
+    slot: &'static str,
+    key: String,
+    version: u64,
+    task: Task,
+    /// Woken when the result is there.
+    ctx: egui::Context,
+}
+
+struct Done {
+    slot: &'static str,
+    key: String,
+    result: Result<Arc<dyn Any + Send + Sync>, String>,
+}
+
+#[derive(Default)]
+struct Slot {
+    /// The question the latest result answers.
+    key: String,
+    result: Option<Arc<dyn Any + Send + Sync>>,
+    error: Option<String>,
+    /// The question being computed, if any.
+    pending: Option<String>,
+}
+
+/// What a view gets back: its latest result (possibly for an older question while a new one is
+/// computed), and whether that is current.
+pub struct Latest<T> {
+    pub result: Option<Arc<T>>,
+    pub error: Option<String>,
+    pub computing: bool,
+}
+
+/// The worker thread and the views' results.
+pub struct AnalysisWorker {
+    jobs: Sender<Job>,
+    done: Receiver<Done>,
+    slots: HashMap<&'static str, Slot>,
+}
+
+impl AnalysisWorker {
+    /// Starts the worker for the project file at `path`; it opens its own connection when first asked.
+    pub fn start(path: PathBuf) -> Self {
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        let (done_tx, done) = mpsc::channel::<Done>();
+        std::thread::Builder::new()
+            .name("analysis".into())
+            .spawn(move || work(path, job_rx, done_tx))
+            .map_err(|e| eprintln!("kodierwerk: the analysis thread did not start: {e}"))
+            .ok();
+        Self {
+            jobs,
+            done,
+            slots: HashMap::new(),
+        }
+    }
+
+    /// Takes in what the worker finished; true if anything arrived (the frame should be redrawn).
+    pub fn poll(&mut self) -> bool {
+        let mut any = false;
+        while let Ok(done) = self.done.try_recv() {
+            any = true;
+            let slot = self.slots.entry(done.slot).or_default();
+            if slot.pending.as_deref() == Some(done.key.as_str()) {
+                slot.pending = None;
+            }
+            slot.key = done.key;
+            match done.result {
+                Ok(result) => {
+                    slot.result = Some(result);
+                    slot.error = None;
+                }
+                Err(e) => slot.error = Some(e),
+            }
+        }
+        any
+    }
+
+    /// True while the worker computes something.
+    pub fn busy(&self) -> bool {
+        self.slots.values().any(|s| s.pending.is_some())
+    }
+
+    /// The latest result of `slot`; asks the worker for `key` (at project `version`) if neither the
+    /// result nor the pending job answer it. `key` must name everything the task depends on.
+    pub fn ask<T, F>(
+        &mut self,
+        ctx: &egui::Context,
+        slot: &'static str,
+        key: String,
+        version: u64,
+        task: F,
+    ) -> Latest<T>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce(&AnalysisData, &Project) -> crate::Result<T> + Send + 'static,
+    {
+        let key = format!("{version}\u{0}{key}");
+        let entry = self.slots.entry(slot).or_default();
+        let answered = entry.key == key && (entry.result.is_some() || entry.error.is_some());
+        if !answered && entry.pending.as_deref() != Some(key.as_str()) {
+            let task: Task = Box::new(move |data, project| {
+                task(data, project).map(|t| Arc::new(t) as Arc<dyn Any + Send + Sync>)
+            });
+            let job = Job {
+                slot,
+                key: key.clone(),
+                version,
+                task,
+                ctx: ctx.clone(),
+            };
+            if self.jobs.send(job).is_ok() {
+                entry.pending = Some(key.clone());
+            } else {
+                entry.error = Some("the analysis thread has stopped; restart Kodierwerk".into());
+            }
+        }
+        let current = entry.key == key;
+        Latest {
+            result: entry
+                .result
+                .clone()
+                .and_then(|r| Arc::downcast::<T>(r).ok()),
+            error: if current { entry.error.clone() } else { None },
+            computing: entry.pending.is_some(),
+        }
+    }
+}
+
+fn work(path: PathBuf, jobs: Receiver<Job>, done: Sender<Done>) {
+    let mut project: Option<Project> = None;
+    let mut loaded: Option<(u64, AnalysisData)> = None;
+    while let Ok(mut job) = jobs.recv() {
+        // Only the newest question of each view matters; skip the ones it replaced meanwhile.
+        let mut newer = Vec::new();
+        while let Ok(next) = jobs.try_recv() {
+            newer.push(next);
+        }
+        let mut queue = Vec::new();
+        for next in newer {
+            if next.slot == job.slot {
+                job = next;
+            } else if let Some(same) = queue.iter_mut().find(|q: &&mut Job| q.slot == next.slot) {
+                *same = next;
+            } else {
+                queue.push(next);
+            }
+        }
+        queue.insert(0, job);
+        for job in queue {
+            let result = run(&path, &mut project, &mut loaded, job.version, job.task);
+            let sent = done.send(Done {
+                slot: job.slot,
+                key: job.key.clone(),
+                result: result.map_err(|e| e.to_string()),
+            });
+            if sent.is_err() {
+                return;
+            }
+            job.ctx.request_repaint();
+        }
+    }
+}
+
+fn run(
+    path: &std::path::Path,
+    project: &mut Option<Project>,
+    loaded: &mut Option<(u64, AnalysisData)>,
+    version: u64,
+    task: Task,
+) -> crate::Result<Arc<dyn Any + Send + Sync>> {
+    let p = match project {
+        Some(p) => p,
+        None => project.insert(Project::open(path)?),
+    };
+    let data = match loaded {
+        Some((v, data)) if *v == version => data,
+        _ => &loaded.insert((version, AnalysisData::load(p)?)).1,
+    };
+    task(data, p)
+}
