@@ -12,7 +12,7 @@ use kodierwerk::corpus::generate::{generate_project, write_corpus};
 use kodierwerk::corpus::{ImportOptions, import_paths};
 use kodierwerk::exchange::csv::{CsvOptions, export_segments};
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::state::Settings;
+use kodierwerk::gui::state::{CentralView, Settings};
 use kodierwerk::project::{Project, SegmentFilter};
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -73,6 +73,43 @@ fn first_frame(path: &Path) -> Duration {
     elapsed
 }
 
+/// Frame times of an Analyse view showing the million-segment project, after the worker delivered.
+fn analysis_frames(path: &Path, view: CentralView, what: &str) {
+    let ctx = egui::Context::default();
+    let input = || RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1600.0, 1000.0))),
+        ..RawInput::default()
+    };
+    let settings = Settings {
+        coder: "Anna".into(),
+        ..Settings::default()
+    };
+    let mut app = KodierwerkApp::new(Some(path.to_owned()), settings);
+    if let Some(state) = app.state.as_mut() {
+        state.central = view;
+    }
+    let frame = |app: &mut KodierwerkApp| {
+        let start = Instant::now();
+        let output = ctx.run_ui(input(), |ui| app.frame_ui(ui));
+        let primitives = ctx.tessellate(output.shapes.clone(), output.pixels_per_point);
+        std::hint::black_box(primitives);
+        output.drop_without_applying_deltas();
+        start.elapsed()
+    };
+    let start = Instant::now();
+    frame(&mut app);
+    while app.state.as_ref().is_some_and(|s| s.worker.busy()) {
+        std::thread::sleep(Duration::from_millis(5));
+        frame(&mut app);
+    }
+    println!(
+        "{what}: computed off the UI thread in {:.0} ms (frames went on meanwhile)",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    let times = (0..20).map(|_| frame(&mut app)).collect();
+    report(&format!("{what}: frame while shown"), times, "under 16 ms");
+}
+
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     import_corpus(dir.path());
@@ -104,6 +141,17 @@ fn main() {
     }
     report("CSV export of 1,000,000 segments", times, "under 3 s");
     drop(project);
+
+    for (view, what) in [
+        (
+            CentralView::Analysis,
+            "code matrix, 1,000,000 segments × 60 jobcenters",
+        ),
+        (CentralView::Charts, "bar chart, 1,000,000 segments"),
+        (CentralView::Typology, "typology, 1,000,000 segments"),
+    ] {
+        analysis_frames(&path, view, what);
+    }
 
     let times = (0..5).map(|_| first_frame(&path)).collect();
     report(

@@ -12,10 +12,12 @@ use crate::analysis::cooccurrence::{self, CooccurrenceScope, CooccurrenceSpec};
 use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
 use crate::analysis::filter::{DocumentFilter, parse_assignment};
 use crate::analysis::matrix::{self, Columns, MatrixSpec, Measure};
+use crate::analysis::typology::{self, TypologySpec};
 use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, Outcome, decode};
 use crate::exchange::csv::{CsvOptions, SafeCsv, export_segments, write_segments};
+use crate::exchange::refi;
 use crate::model::{MemoTarget, SegmentId};
 use crate::project::{Project, SegmentFilter};
 
@@ -80,6 +82,13 @@ pub enum Command {
         #[arg(long, default_value = "default")]
         codebook: String,
     },
+    /// Bring a REFI-QDA project (.qdpx) from MAXQDA, ATLAS.ti, NVivo or QualCoder into the
+    /// project, and report what came in, how positions were read and what was left out.
+    #[command(name = "import-qdpx")]
+    ImportQdpx { project: PathBuf, file: PathBuf },
+    /// Bring a REFI-QDA codebook (.qdc) into the code system.
+    #[command(name = "import-qdc")]
+    ImportQdc { project: PathBuf, file: PathBuf },
     /// Import transcripts (.txt, .md; folders: the transcripts directly inside).
     Import {
         project: PathBuf,
@@ -214,6 +223,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// How the segments of a code divide among its sub-codes in each jobcenter or group, in percent:
+    /// the numbers of the workbench's profile chart.
+    Profile {
+        project: PathBuf,
+        /// The parent code, e.g. Arbeitslogik; without it, the top-level codes.
+        #[arg(long)]
+        code: Option<String>,
+        /// `jobcenter`, or an attribute such as Trägerschaft, Lage, Digitalisierungstyp.
+        #[arg(long, default_value = "jobcenter")]
+        by: String,
+        #[arg(long)]
+        coder: Option<String>,
+        /// Only documents with this attribute value; repeat for more (same attribute: either value).
+        #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+        conditions: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Count codes (with their sub-codes) under conditions on attributes, one column per condition.
     Crosstab {
         project: PathBuf,
@@ -237,6 +264,38 @@ pub enum Command {
         /// Only segments of this coder (without one, segments of all coders meet).
         #[arg(long)]
         coder: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Compare the code profiles of the types (Digitalisierungstyp or another choice attribute).
+    Typology {
+        project: PathBuf,
+        /// The attribute whose values are the types: a jobcenter or document attribute with fixed values.
+        #[arg(long, default_value = crate::project::DIGITALISIERUNGSTYP)]
+        attribute: String,
+        /// Only segments of this coder.
+        #[arg(long)]
+        coder: Option<String>,
+        /// Only the N codes that separate the types most, by spread.
+        #[arg(long, value_name = "N")]
+        top: Option<usize>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// List, link or unlink the segments that justify a jobcenter's Digitalisierungstyp.
+    Evidence {
+        project: PathBuf,
+        #[arg(long)]
+        jobcenter: String,
+        /// Link this segment (of one of the jobcenter's documents) as evidence.
+        #[arg(long, value_name = "SEGMENT_ID", conflicts_with = "unlink")]
+        link: Option<i64>,
+        /// Why the passage justifies the type.
+        #[arg(long, requires = "link", default_value = "")]
+        note: String,
+        /// Remove this segment from the evidence (the segment stays).
+        #[arg(long, value_name = "SEGMENT_ID")]
+        unlink: Option<i64>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -279,6 +338,10 @@ pub enum Export {
         #[command(flatten)]
         filter: SegmentArgs,
     },
+    /// The whole project as a REFI-QDA project (.qdpx) for other QDA programs.
+    Qdpx { project: PathBuf, out: PathBuf },
+    /// The code system as a REFI-QDA codebook (.qdc).
+    Qdc { project: PathBuf, out: PathBuf },
 }
 
 /// Which segments: every option may be repeated; an empty option means all.
@@ -691,21 +754,63 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             if format == Format::Json {
                 return print_json(out, &m);
             }
-            let mut header: Vec<String> = vec!["code".into()];
-            header.extend(m.columns.iter().map(|c| c.label.clone()));
-            header.push(m.all.label.clone());
+            let mut table = m.table();
+            let header = table.remove(0);
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
-            let rows = m.rows.iter().map(|r| {
-                let mut row = vec![code_label(format, &r.code, r.depth)];
-                row.extend(r.cells.iter().map(|c| c.show(m.measure)));
-                row.push(r.total.show(m.measure));
-                row
-            });
-            let mut rows: Vec<Vec<String>> = rows.collect();
-            let mut documents = vec!["(Dokumente)".to_owned()];
-            documents.extend(m.columns.iter().map(|c| c.documents.to_string()));
-            documents.push(m.all.documents.to_string());
-            rows.push(documents);
+            for (row, r) in table.iter_mut().zip(&m.rows) {
+                row[0] = code_label(format, &r.code, r.depth);
+            }
+            let rows = table;
+            print_rows(out, format, &header, rows)?;
+        }
+        Command::Profile {
+            project,
+            code,
+            by,
+            coder,
+            conditions,
+            format,
+        } => {
+            let p = Project::open(&project)?;
+            let data = AnalysisData::load(&p)?;
+            let parent = match &code {
+                Some(path) => p.code_by_path(path)?.path,
+                None => String::new(),
+            };
+            let spec = MatrixSpec {
+                by: if crate::project::fold(&by) == "jobcenter" {
+                    Columns::Jobcenter
+                } else {
+                    Columns::Attribute(by)
+                },
+                measure: Measure::Segments,
+                coder,
+                conditions: assignments(&conditions)?,
+            };
+            let m = matrix::matrix(&data, &spec)?;
+            let profile = m.profile(&parent).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the code “{parent}” has no sub-codes, so there is nothing to divide"
+                )
+            })?;
+            if format == Format::Json {
+                return print_json(out, &profile);
+            }
+            let mut header: Vec<&str> = vec!["code"];
+            header.extend(profile.columns.iter().map(String::as_str));
+            let mut rows: Vec<Vec<String>> = profile
+                .codes
+                .iter()
+                .zip(&profile.shares)
+                .map(|(code, shares)| {
+                    let mut row = vec![code.clone()];
+                    row.extend(shares.iter().map(|s| format!("{s:.1}")));
+                    row
+                })
+                .collect();
+            let mut segments = vec!["(Segmente)".to_owned()];
+            segments.extend(profile.segments.iter().map(usize::to_string));
+            rows.push(segments);
             print_rows(out, format, &header, rows)?;
         }
         Command::Crosstab {
@@ -790,6 +895,143 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             });
             print_rows(out, format, &header, rows)?;
         }
+        Command::Typology {
+            project,
+            attribute,
+            coder,
+            top,
+            format,
+        } => {
+            let p = Project::open(&project)?;
+            let data = AnalysisData::load(&p)?;
+            let spec = TypologySpec {
+                attribute,
+                coder,
+                codes: None,
+            };
+            let mut t = typology::typology(&data, &spec)?;
+            if let Some(n) = top {
+                t.rows = typology::separating_codes(&t, n)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+            }
+            if format == Format::Json {
+                return print_json(out, &t);
+            }
+            let mut table = t.table(&t.rows);
+            let header = table.remove(0);
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            if top.is_none() {
+                for (row, r) in table.iter_mut().zip(&t.rows) {
+                    row[0] = code_label(format, &r.path, r.depth);
+                }
+            }
+            print_rows(out, format, &header, table)?;
+            if format == Format::Table {
+                writeln!(out)?;
+                for column in &t.types {
+                    let members = column.jobcenters.join(", ");
+                    let members = if members.is_empty() { "–" } else { &members };
+                    writeln!(out, "{}: {members}", column.value)?;
+                }
+                if !t.unassigned_jobcenters.is_empty() {
+                    let members = t.unassigned_jobcenters.join(", ");
+                    writeln!(out, "{}: {members}", matrix::NO_VALUE)?;
+                }
+            }
+        }
+        Command::Evidence {
+            project,
+            jobcenter,
+            link,
+            note,
+            unlink,
+            format,
+        } => {
+            let mut p = Project::open(&project)?;
+            let jobcenter = p.jobcenter(&jobcenter)?;
+            if let Some(segment) = link.map(SegmentId) {
+                if p.evidence(jobcenter.id)?
+                    .iter()
+                    .any(|e| e.segment_id == segment)
+                {
+                    writeln!(
+                        out,
+                        "segment {segment} is already evidence for “{}”; nothing changed",
+                        jobcenter.name
+                    )?;
+                } else {
+                    p.link_evidence(jobcenter.id, segment, &note)?;
+                    writeln!(
+                        out,
+                        "linked segment {segment} as evidence for “{}”",
+                        jobcenter.name
+                    )?;
+                }
+                return Ok(());
+            }
+            if let Some(segment) = unlink.map(SegmentId) {
+                p.unlink_evidence(jobcenter.id, segment)?;
+                writeln!(
+                    out,
+                    "segment {segment} is no longer evidence for “{}”",
+                    jobcenter.name
+                )?;
+                return Ok(());
+            }
+            let kind = value_of(&jobcenter.attributes, crate::project::DIGITALISIERUNGSTYP);
+            let evidence = p.evidence(jobcenter.id)?;
+            if format == Format::Json {
+                #[derive(Serialize)]
+                struct Listing<'a> {
+                    jobcenter: &'a str,
+                    #[serde(rename = "type")]
+                    kind: Option<&'a str>,
+                    evidence: &'a [crate::project::Evidence],
+                }
+                return print_json(
+                    out,
+                    &Listing {
+                        jobcenter: &jobcenter.name,
+                        kind: (!kind.is_empty()).then_some(kind.as_str()),
+                        evidence: &evidence,
+                    },
+                );
+            }
+            if format == Format::Table {
+                let kind = if kind.is_empty() {
+                    "not assigned yet"
+                } else {
+                    &kind
+                };
+                writeln!(
+                    out,
+                    "{}: {} {kind}, {} as evidence",
+                    jobcenter.name,
+                    crate::project::DIGITALISIERUNGSTYP,
+                    match evidence.len() {
+                        1 => "1 segment".to_owned(),
+                        n => format!("{n} segments"),
+                    }
+                )?;
+            }
+            print_rows(
+                out,
+                format,
+                &["segment", "document", "code", "coder", "text", "note"],
+                evidence.iter().map(|e| {
+                    vec![
+                        e.segment_id.to_string(),
+                        e.document.clone(),
+                        e.code.clone(),
+                        e.coder.clone(),
+                        e.text.clone(),
+                        e.note.clone(),
+                    ]
+                }),
+            )?;
+        }
         Command::Export(Export::Csv {
             project,
             out: path,
@@ -809,6 +1051,26 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let filter = segment_filter(&p, &filter)?;
             let n = export_segments(&p, &filter, &path, CsvOptions { delimiter, bom })?;
             writeln!(out, "wrote {n} segments to {}", path.display())?;
+        }
+        Command::Export(Export::Qdpx { project, out: path }) => {
+            let p = Project::open(&project)?;
+            let summary = refi::export::export_qdpx(&p, &path)?;
+            writeln!(out, "{summary}")?;
+        }
+        Command::Export(Export::Qdc { project, out: path }) => {
+            let p = Project::open(&project)?;
+            let summary = refi::export::export_qdc(&p, &path)?;
+            writeln!(out, "{summary}")?;
+        }
+        Command::ImportQdpx { project, file } => {
+            let mut p = Project::open(&project)?;
+            let report = refi::import::import_qdpx(&mut p, &file)?;
+            writeln!(out, "{}", report.to_string().trim_end())?;
+        }
+        Command::ImportQdc { project, file } => {
+            let mut p = Project::open(&project)?;
+            let report = refi::import::import_qdc(&mut p, &file)?;
+            writeln!(out, "{}", report.to_string().trim_end())?;
         }
         Command::Memo {
             project,

@@ -90,6 +90,23 @@ pub enum Error {
     BadAssignment(String),
     #[error("“{0}” is a {1} attribute and cannot be used here")]
     WrongAttributeScope(String, &'static str),
+    #[error(
+        "segment {segment} is in “{document}” of {owner}, not of {jobcenter}; only passages from a jobcenter's own documents can justify its type"
+    )]
+    EvidenceFromOtherJobcenter {
+        segment: i64,
+        document: String,
+        owner: String,
+        jobcenter: String,
+    },
+    #[error(
+        "segment {segment} is not linked as evidence for {jobcenter} (`kodierwerk evidence --jobcenter` lists the links)"
+    )]
+    NotEvidence { segment: i64, jobcenter: String },
+    #[error(
+        "“{0}” takes free values, not a fixed list of types; a typology compares the values of a choice attribute such as Digitalisierungstyp (for others use `kodierwerk matrix --by`)"
+    )]
+    NotATypeAttribute(String),
     #[error("{0}")]
     Range(#[from] RangeError),
     #[error("nothing to undo")]
@@ -98,6 +115,10 @@ pub enum Error {
     NothingToRedo,
     #[error("the codebook {file} cannot be read: {reason}")]
     BadCodebook { file: String, reason: String },
+    #[error(
+        "the project has no codes, so there is no codebook to export; add codes first (`kodierwerk add-code`)"
+    )]
+    EmptyCodebook,
     #[error("the sample corpus is broken ({0}); this is a bug in this build of Kodierwerk")]
     BadSampleCorpus(String),
     #[error("{}: {source}", .path.display())]
@@ -109,6 +130,14 @@ pub enum Error {
     Sqlite(rusqlite::Error),
     #[error("the action log holds an entry this program cannot read ({0})")]
     BadLogEntry(String),
+    #[error(
+        "{file} cannot be imported: {reason}. Export it again from the other program as a REFI-QDA project (.qdpx) or codebook (.qdc); nothing was imported."
+    )]
+    NotRefiQda { file: String, reason: String },
+    #[error(
+        "{file} was refused because {reason}; nothing was imported. Ask for a fresh export from the program that made it."
+    )]
+    UnsafeExchangeFile { file: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -422,8 +422,10 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
         .unwrap();
     let expected = row.cells[column].segments;
     assert!(expected > 0);
-    h.get_by_label("Arbeitslogik/Sozialberatung × Jobcenter Rheinau")
-        .click();
+    h.get_by_label(&format!(
+        "Arbeitslogik/Sozialberatung × Jobcenter Rheinau: {expected}"
+    ))
+    .click();
     h.run();
     let (code, label, segments) = h
         .state()
@@ -504,7 +506,7 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
         .unwrap();
     let expected = co.rows[a].cells[b];
     assert!(expected > 0);
-    h.get_by_label(&format!("{} × {}", co.codes[a], co.codes[b]))
+    h.get_by_label(&format!("{} × {}: {expected}", co.codes[a], co.codes[b]))
         .click();
     h.run();
     let (_, passages) = h

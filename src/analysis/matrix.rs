@@ -184,6 +184,68 @@ impl Matrix {
     }
 }
 
+/// How the coding of one parent code divides among its sub-codes in each column: the profile
+/// chart comparing jobcenters (e.g. the share of each work logic).
+#[derive(Clone, Debug, Serialize)]
+pub struct Profile {
+    pub parent: String,
+    pub columns: Vec<String>,
+    /// The sub-codes (paths), in the code system's order.
+    pub codes: Vec<String>,
+    /// `shares[code][column]`: percent of the column's segments of all sub-codes (each counted
+    /// with its own sub-codes) that fall on this sub-code; 0 in a column without such segments.
+    pub shares: Vec<Vec<f64>>,
+    /// The segments of all sub-codes together, per column: what the shares divide.
+    pub segments: Vec<usize>,
+}
+
+impl Matrix {
+    /// The profile of `parent`'s direct sub-codes across the columns (`""`: the top-level codes);
+    /// `None` if the code is not in the matrix or has no sub-codes.
+    pub fn profile(&self, parent: &str) -> Option<Profile> {
+        let (depth, prefix) = if parent.is_empty() {
+            (0, String::new())
+        } else {
+            let row = self.rows.iter().find(|r| r.code == parent)?;
+            (row.depth + 1, format!("{parent}/"))
+        };
+        let children: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| r.depth == depth && r.code.starts_with(&prefix))
+            .collect();
+        if children.is_empty() {
+            return None;
+        }
+        let segments: Vec<usize> = (0..self.columns.len())
+            .map(|j| children.iter().map(|r| r.cells[j].segments).sum())
+            .collect();
+        let shares = children
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .zip(&segments)
+                    .map(|(cell, &all)| {
+                        if all == 0 {
+                            0.0
+                        } else {
+                            100.0 * cell.segments as f64 / all as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Profile {
+            parent: parent.to_owned(),
+            columns: self.columns.iter().map(|c| c.label.clone()).collect(),
+            codes: children.iter().map(|r| r.code.clone()).collect(),
+            shares,
+            segments,
+        })
+    }
+}
+
 /// The label of the column for documents that have no value for the grouping attribute.
 pub const NO_VALUE: &str = "(ohne Wert)";
 
@@ -717,6 +779,15 @@ mod sort_tests {
             ["A", "A/a1", "A/a2", "C", "B", "B/b1"]
         );
         assert_eq!(m.table()[0], ["code", "JC", "JC"]);
+        let profile = m.profile("A").unwrap();
+        assert_eq!(profile.codes, ["A/a1", "A/a2"]);
+        assert_eq!(profile.segments, [3]);
+        assert!((profile.shares[0][0] - 100.0 / 3.0).abs() < 1e-9);
+        assert!((profile.shares[1][0] - 200.0 / 3.0).abs() < 1e-9);
+        assert_eq!(m.profile("").unwrap().codes, ["A", "B", "C"]);
+        assert_eq!(m.profile("").unwrap().segments, [11]);
+        assert!(m.profile("C").is_none());
+        assert!(m.profile("Z").is_none());
         assert_eq!(m.table()[4], ["B", "5", "5"]);
     }
 }

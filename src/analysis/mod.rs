@@ -5,6 +5,7 @@ pub mod cooccurrence;
 pub mod crosstab;
 pub mod filter;
 pub mod matrix;
+pub mod typology;
 
 use std::collections::HashMap;
 

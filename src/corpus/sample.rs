@@ -59,6 +59,9 @@ struct DemoSegment {
     quote: String,
     #[serde(default)]
     memo: String,
+    /// Set when the segment justifies its jobcenter's Digitalisierungstyp: the note of that link.
+    #[serde(default)]
+    evidence: Option<String>,
 }
 
 /// What the sample project holds.
@@ -149,7 +152,7 @@ fn fill(project: &mut Project) -> Result<SampleSummary> {
                 ))
             })?;
             let code = project.code_by_path(&segment.code)?;
-            project.apply_code(
+            let id = project.apply_code(
                 document,
                 start,
                 end,
@@ -157,6 +160,10 @@ fn fill(project: &mut Project) -> Result<SampleSummary> {
                 &segment.coder,
                 segment.memo.trim(),
             )?;
+            if let Some(note) = &segment.evidence {
+                let jobcenter = project.document(document)?.jobcenter_id;
+                project.link_evidence(jobcenter, id, note.trim())?;
+            }
             summary.segments += 1;
         }
     }

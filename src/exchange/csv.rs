@@ -97,6 +97,14 @@ pub fn write_atomically(
         write(&mut buffered).map_err(|e| Error::io(path, e))?;
         buffered.flush().map_err(|e| Error::io(path, e))?;
     }
+    // Temporary files are private (0600); an export is for sharing like any file the user saves.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())

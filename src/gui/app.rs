@@ -6,10 +6,13 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::command::Command;
 use super::i18n::{Lang, Tr};
+use super::jobs::Exchange;
 use super::panes::dialogs::{
-    self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog, SaveDialog,
+    self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog, SaveDialog, SaveWhat,
 };
-use super::panes::{analysis, browser, codes, documents, memo, relations, segments};
+use super::panes::{
+    analysis, browser, charts, codes, documents, memo, relations, segments, typology,
+};
 use super::state::{CentralView, Settings, WorkbenchState};
 use crate::model::MemoTarget;
 use crate::project::Project;
@@ -190,6 +193,8 @@ impl KodierwerkApp {
                             CentralView::Analysis,
                             tr.analysis_tab,
                         );
+                        ui.selectable_value(&mut state.central, CentralView::Charts, tr.charts);
+                        ui.selectable_value(&mut state.central, CentralView::Typology, tr.typology);
                         ui.selectable_value(&mut state.central, CentralView::Crosstab, tr.crosstab);
                         ui.selectable_value(
                             &mut state.central,
@@ -201,6 +206,8 @@ impl KodierwerkApp {
                     match state.central {
                         CentralView::Browser => browser::document_browser_ui(ui, state),
                         CentralView::Analysis => analysis::analysis_ui(ui, state),
+                        CentralView::Charts => charts::charts_ui(ui, state),
+                        CentralView::Typology => typology::typology_ui(ui, state),
                         CentralView::Crosstab => relations::crosstab_ui(ui, state),
                         CentralView::Cooccurrence => relations::cooccurrence_ui(ui, state),
                     }
@@ -210,6 +217,11 @@ impl KodierwerkApp {
                     && !dialogs::import_report_ui(ui, reports, tr)
                 {
                     state.jobs.import_report = None;
+                }
+                if let Some(report) = &state.jobs.exchange_report
+                    && !dialogs::exchange_report_ui(ui, report, tr)
+                {
+                    state.jobs.exchange_report = None;
                 }
             }
             None => {
@@ -303,6 +315,39 @@ impl KodierwerkApp {
                         });
                         ui.close();
                     }
+                    ui.separator();
+                    if ui
+                        .add_enabled(has, egui::Button::new(tr.import_exchange_dots))
+                        .on_hover_text(tr.import_exchange_hint)
+                        .clicked()
+                    {
+                        self.dialog = Dialog::ImportExchange(PathDialog {
+                            path: dialogs::home().join("projekt.qdpx").display().to_string(),
+                        });
+                        ui.close();
+                    }
+                    if ui
+                        .add_enabled(has, egui::Button::new(tr.export_qdpx_dots))
+                        .on_hover_text(tr.export_qdpx_hint)
+                        .clicked()
+                    {
+                        self.dialog = Dialog::Save(SaveDialog::new(
+                            tr.export_qdpx_dots,
+                            SaveWhat::Exchange(Exchange::Project),
+                        ));
+                        ui.close();
+                    }
+                    if ui
+                        .add_enabled(has, egui::Button::new(tr.export_qdc_dots))
+                        .clicked()
+                    {
+                        self.dialog = Dialog::Save(SaveDialog::new(
+                            tr.export_qdc_dots,
+                            SaveWhat::Exchange(Exchange::Codebook),
+                        ));
+                        ui.close();
+                    }
+                    ui.separator();
                     if ui
                         .add_enabled(has, egui::Button::new(tr.project_memo))
                         .clicked()

@@ -69,6 +69,16 @@ pub enum Command {
         key: String,
         value: String,
     },
+    /// Record that a segment justifies its jobcenter's type.
+    LinkEvidence {
+        jobcenter: JobcenterId,
+        segment: SegmentId,
+        note: String,
+    },
+    UnlinkEvidence {
+        jobcenter: JobcenterId,
+        segment: SegmentId,
+    },
     Undo,
     Redo,
     /// Import files in the background.
@@ -76,6 +86,15 @@ pub enum Command {
         files: Vec<PathBuf>,
         jobcenter: Option<String>,
         encoding: Option<String>,
+    },
+    /// Write the project as a REFI-QDA project (.qdpx) or codebook (.qdc), in the background.
+    ExportExchange {
+        path: PathBuf,
+        what: crate::gui::jobs::Exchange,
+    },
+    /// Read a REFI-QDA project or codebook into the project, in the background.
+    ImportExchange {
+        path: PathBuf,
     },
     /// Export the listed segments to CSV in the background.
     ExportSegments {

@@ -6,6 +6,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::corpus::{self, FileReport, ImportOptions, decode};
 use crate::exchange::csv::{CsvOptions, export_segments};
+use crate::exchange::refi;
 use crate::project::{Project, SegmentFilter};
 
 /// A message from a job's thread.
@@ -23,7 +24,21 @@ pub enum Progress {
         rows: usize,
         path: PathBuf,
     },
+    /// A REFI-QDA export ended: what it wrote.
+    Exchanged(String),
+    /// A REFI-QDA import ended with this report; `changed` if anything came into the project.
+    ExchangeImported {
+        report: String,
+        changed: bool,
+    },
     Failed(String),
+}
+
+/// Which REFI-QDA file: a whole project (QDPX) or a codebook (QDC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exchange {
+    Project,
+    Codebook,
 }
 
 /// A job in progress.
@@ -40,6 +55,8 @@ pub struct Jobs {
     pub running: Vec<Job>,
     /// The report of the last import, shown until the researcher closes it.
     pub import_report: Option<Vec<FileReport>>,
+    /// The report of the last REFI-QDA import, shown until the researcher closes it.
+    pub exchange_report: Option<String>,
     /// A finished export or a failure, to show once.
     pub finished: Vec<Result<String, String>>,
     /// Set when a job changed the project, so the caches must be reloaded.
@@ -95,6 +112,51 @@ impl Jobs {
         });
     }
 
+    /// Writes the project as a REFI-QDA project or codebook, on its own thread.
+    pub fn start_exchange_export(&mut self, project: PathBuf, out: PathBuf, what: Exchange) {
+        let (sender, receiver) = channel();
+        std::thread::spawn(move || {
+            let result = Project::open(&project).and_then(|p| match what {
+                Exchange::Project => refi::export::export_qdpx(&p, &out),
+                Exchange::Codebook => refi::export::export_qdc(&p, &out),
+            });
+            let _ = sender.send(match result {
+                Ok(summary) => Progress::Exchanged(summary.to_string()),
+                Err(e) => Progress::Failed(e.to_string()),
+            });
+        });
+        self.running.push(Job {
+            label: "export",
+            done: 0,
+            total: 1,
+            receiver,
+        });
+    }
+
+    /// Reads a REFI-QDA project or codebook into the project, on its own thread.
+    pub fn start_exchange_import(&mut self, project: PathBuf, file: PathBuf, what: Exchange) {
+        let (sender, receiver) = channel();
+        std::thread::spawn(move || {
+            let result = Project::open(&project).and_then(|mut p| match what {
+                Exchange::Project => refi::import::import_qdpx(&mut p, &file),
+                Exchange::Codebook => refi::import::import_qdc(&mut p, &file),
+            });
+            let _ = sender.send(match result {
+                Ok(report) => Progress::ExchangeImported {
+                    changed: report.written.is_some(),
+                    report: report.to_string(),
+                },
+                Err(e) => Progress::Failed(e.to_string()),
+            });
+        });
+        self.running.push(Job {
+            label: "import",
+            done: 0,
+            total: 1,
+            receiver,
+        });
+    }
+
     /// Collects what the threads reported; returns true if anything changed.
     pub fn poll(&mut self) -> bool {
         let mut any = false;
@@ -116,6 +178,15 @@ impl Jobs {
                     Ok(Progress::Exported { rows, path }) => {
                         self.finished
                             .push(Ok(format!("{rows} → {}", path.display())));
+                        ended = true;
+                    }
+                    Ok(Progress::Exchanged(message)) => {
+                        self.finished.push(Ok(message));
+                        ended = true;
+                    }
+                    Ok(Progress::ExchangeImported { report, changed }) => {
+                        self.project_changed |= changed;
+                        self.exchange_report = Some(report);
                         ended = true;
                     }
                     Ok(Progress::Failed(message)) => {

@@ -7,13 +7,16 @@ use std::path::PathBuf;
 use super::analysis_worker::AnalysisWorker;
 use super::command::Command;
 use super::i18n::{Lang, Tr};
+use super::jobs::Exchange;
 use super::jobs::Jobs;
 use super::panes::analysis::AnalysisView;
 use super::panes::browser::BrowserCache;
+use super::panes::charts::ChartsView;
 use super::panes::codes::CodeEdit;
 use super::panes::dialogs::SaveWhat;
 use super::panes::memo::MemoDraft;
 use super::panes::relations::RelationsView;
+use super::panes::typology::TypologyView;
 use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::error::Result;
 use crate::model::{
@@ -165,6 +168,8 @@ pub fn segment_at(open: &OpenDocument, hidden: &HashSet<String>, pos: usize) -> 
 pub enum CentralView {
     Browser,
     Analysis,
+    Charts,
+    Typology,
     Crosstab,
     Cooccurrence,
 }
@@ -230,6 +235,8 @@ pub struct WorkbenchState {
     pub central: CentralView,
     pub analysis: AnalysisView,
     pub relations: RelationsView,
+    pub charts: ChartsView,
+    pub typology: TypologyView,
     /// Computes the Analyse views off the UI thread.
     pub worker: AnalysisWorker,
     /// A file a view offers to save (dialog title and content); the app asks where.
@@ -274,6 +281,8 @@ impl WorkbenchState {
             central: CentralView::Browser,
             analysis: AnalysisView::default(),
             relations: RelationsView::default(),
+            charts: ChartsView::default(),
+            typology: TypologyView::default(),
             worker: AnalysisWorker::start(project_path),
             save_request: None,
             version: 0,
@@ -557,6 +566,18 @@ impl WorkbenchState {
                 self.project.set_jobcenter(&name, &[(key, value)])?;
                 true
             }
+            Command::LinkEvidence {
+                jobcenter,
+                segment,
+                note,
+            } => {
+                self.project.link_evidence(jobcenter, segment, &note)?;
+                true
+            }
+            Command::UnlinkEvidence { jobcenter, segment } => {
+                self.project.unlink_evidence(jobcenter, segment)?;
+                true
+            }
             Command::Undo => {
                 let label = self.project.undo()?;
                 self.message = Some(format!("{}: {label}", self.tr.undone));
@@ -574,6 +595,24 @@ impl WorkbenchState {
             } => {
                 self.jobs
                     .start_import(self.project.path().to_owned(), files, jobcenter, encoding);
+                false
+            }
+            Command::ExportExchange { path, what } => {
+                self.jobs
+                    .start_exchange_export(self.project.path().to_owned(), path, what);
+                false
+            }
+            Command::ImportExchange { path } => {
+                let what = if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("qdc"))
+                {
+                    Exchange::Codebook
+                } else {
+                    Exchange::Project
+                };
+                self.jobs
+                    .start_exchange_import(self.project.path().to_owned(), path, what);
                 false
             }
             Command::ExportSegments {

@@ -359,6 +359,7 @@ impl Project {
                 .collect::<rusqlite::Result<_>>()?;
             (segments, memos)
         };
+        super::typology::unlink_segments(&mut change, &segments)?;
         for id in &segments {
             change.delete("segments", *id)?;
         }

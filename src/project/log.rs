@@ -20,6 +20,7 @@ const LOGGED_TABLES: &[&str] = &[
     "coders",
     "segments",
     "memos",
+    "type_evidence",
 ];
 
 /// One row as it was before and after a change; `None` where it did not exist.

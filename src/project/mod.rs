@@ -6,6 +6,7 @@
 mod attributes;
 mod codes;
 mod documents;
+pub mod exchange;
 mod jobcenters;
 pub mod log;
 mod memos;
@@ -13,6 +14,7 @@ pub mod schema;
 mod segments;
 #[cfg(test)]
 mod testing;
+mod typology;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ use crate::error::{Error, Result};
 pub use attributes::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, canonical_value, fold};
 pub use documents::{NewDocument, content_hash};
 pub use segments::SegmentFilter;
+pub use typology::Evidence;
 
 /// An open project file.
 pub struct Project {

@@ -7,10 +7,10 @@
 pub const APPLICATION_ID: i32 = 0x4B44_574B;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 2;
+pub const CURRENT_VERSION: i64 = 3;
 
 /// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Version 1: the foundation.
 ///
@@ -182,3 +182,91 @@ WHEN OLD.document_id <> NEW.document_id OR OLD.code_id <> NEW.code_id BEGIN
         ON CONFLICT (document_id, code_id) DO UPDATE SET n = n + 1;
 END;
 "#;
+
+/// Version 3: evidence for the typology, segments that justify a jobcenter's type.
+const V3: &str = r#"
+CREATE TABLE type_evidence (
+    id           INTEGER PRIMARY KEY,
+    jobcenter_id INTEGER NOT NULL REFERENCES jobcenters (id) DEFERRABLE INITIALLY DEFERRED,
+    segment_id   INTEGER NOT NULL REFERENCES segments (id) DEFERRABLE INITIALLY DEFERRED,
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    UNIQUE (jobcenter_id, segment_id)
+);
+CREATE INDEX type_evidence_segment ON type_evidence (segment_id);
+"#;
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::model::{JobcenterId, SegmentId};
+    use crate::project::Project;
+
+    #[test]
+    fn a_version_2_project_gains_evidence_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.kodierwerk");
+        {
+            // A version-2 project with one coded segment, as the second release wrote it.
+            let mut conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            tx.execute_batch(MIGRATIONS[1]).unwrap();
+            tx.execute_batch(
+                "INSERT INTO jobcenters VALUES (1, 'Jobcenter Nord', 0, 'g1', 'now');
+                 INSERT INTO texts VALUES (1, 'h', 10, 'Größe eins');
+                 INSERT INTO documents VALUES (1, 1, 'd', 1, 'd.txt', 'UTF-8', 0, 'g2', 'now');
+                 INSERT INTO codes VALUES (1, NULL, 'A', '#FFFFFF', '', 0, 'g3', 'now');
+                 INSERT INTO coders VALUES (1, 'Anna', 'g4', 'now');
+                 INSERT INTO segments VALUES (1, 1, 1, 1, 0, 5, 'Größe', '', 'g5', 'now', 'now');",
+            )
+            .unwrap();
+            tx.pragma_update(None, "user_version", 2).unwrap();
+            tx.commit().unwrap();
+        }
+        let mut project = Project::open(&path).unwrap();
+        let backup = Connection::open(dir.path().join("v2.kodierwerk.before-format-2")).unwrap();
+        let (version, segments): (i64, i64) = backup
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM segments",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((version, segments), (2, 1));
+        let version: i64 = project
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        assert_eq!(
+            project.code_counts().unwrap()[&crate::model::CodeId(1)],
+            (1, 1)
+        );
+
+        project
+            .link_evidence(JobcenterId(1), SegmentId(1), "Beleg")
+            .unwrap();
+        assert_eq!(project.evidence(JobcenterId(1)).unwrap()[0].text, "Größe");
+        project.undo().unwrap();
+        assert!(project.evidence(JobcenterId(1)).unwrap().is_empty());
+        drop(project);
+        // Reopening a current project neither migrates nor copies again.
+        Project::open(&path).unwrap();
+        let backups: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains("before-format"))
+            .collect();
+        assert!(
+            backups
+                .iter()
+                .all(|name| name.starts_with("v2.kodierwerk.before-format-2")),
+            "{backups:?}"
+        );
+    }
+}

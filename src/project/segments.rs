@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::log::Change;
-use super::{Project, codes, documents, new_guid};
+use super::{Project, codes, documents, new_guid, typology};
 use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -212,6 +212,7 @@ impl Project {
     pub fn delete_segment(&mut self, segment: SegmentId) -> Result<()> {
         let mut change = self.change()?;
         exists(change.tx(), segment)?;
+        typology::unlink_segments(&mut change, &[segment.0])?;
         change.delete("segments", segment.0)?;
         change.commit(&format!("Segment {segment} gelöscht"))?;
         Ok(())

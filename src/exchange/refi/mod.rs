@@ -3,6 +3,8 @@
 //! [`bundle`] is what crosses between the project file and the XML; [`export`] writes it,
 //! [`import`] reads what other programs write and translates their positions.
 
+mod archive;
 pub mod bundle;
+pub mod dialect;
 pub mod export;
 pub mod import;

@@ -63,7 +63,7 @@ pub fn matrix_choices_ui(
     state: &WorkbenchState,
     id: &str,
     by: &mut String,
-    measure: &mut Measure,
+    measure: Option<&mut Measure>,
     coder: &mut Option<String>,
 ) {
     let tr = state.tr;
@@ -89,16 +89,18 @@ pub fn matrix_choices_ui(
         })
         .response
         .accessible_name(tr.columns_by);
-    ui.label(tr.value);
-    egui::ComboBox::from_id_salt(format!("{id}-measure"))
-        .selected_text(measure_label(*measure, state))
-        .show_ui(ui, |ui| {
-            for m in MEASURES {
-                ui.selectable_value(measure, m, measure_label(m, state));
-            }
-        })
-        .response
-        .accessible_name(tr.value);
+    if let Some(measure) = measure {
+        ui.label(tr.value);
+        egui::ComboBox::from_id_salt(format!("{id}-measure"))
+            .selected_text(measure_label(*measure, state))
+            .show_ui(ui, |ui| {
+                for m in MEASURES {
+                    ui.selectable_value(measure, m, measure_label(m, state));
+                }
+            })
+            .response
+            .accessible_name(tr.value);
+    }
     ui.label(tr.coder);
     egui::ComboBox::from_id_salt(format!("{id}-coder"))
         .selected_text(coder.clone().unwrap_or_else(|| tr.all_coders.to_owned()))
@@ -163,7 +165,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let mut conditions = state.analysis.conditions.clone();
     ui.horizontal(|ui| {
         ui.heading(tr.code_matrix);
-        matrix_choices_ui(ui, state, "matrix", &mut by, &mut measure, &mut coder);
+        matrix_choices_ui(ui, state, "matrix", &mut by, Some(&mut measure), &mut coder);
     });
     conditions_ui(ui, "matrix", &mut conditions, state);
     if by != state.analysis.by {
@@ -379,7 +381,11 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                                     .get(j)
                                     .map_or(m.all.label.as_str(), |c| c.label.as_str());
                                 let response = response
-                                    .accessible_name(format!("{} × {column}", r.code))
+                                    .accessible_name(format!(
+                                        "{} × {column}: {}",
+                                        r.code,
+                                        cell.show(m.measure)
+                                    ))
                                     .on_hover_text(format!(
                                         "{} · {column}\n{} {} · {} {} · {:.1} % · {:.1} %",
                                         r.code,
@@ -408,7 +414,7 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
 }
 
 /// Lists the segments behind cell (row, column) of `m`.
-fn open_cell(state: &mut WorkbenchState, m: &Matrix, (i, j): (usize, usize)) {
+pub fn open_cell(state: &mut WorkbenchState, m: &Matrix, (i, j): (usize, usize)) {
     let code_path = m.rows[i].code.clone();
     let column = m
         .columns
@@ -452,7 +458,7 @@ fn open_cell(state: &mut WorkbenchState, m: &Matrix, (i, j): (usize, usize)) {
 }
 
 /// The segments behind the clicked cell; a click jumps to the passage in the browser.
-fn cell_segments_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn cell_segments_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let tr = state.tr;
     let Some((code, column, segments)) = &state.analysis.opened else {
         return;

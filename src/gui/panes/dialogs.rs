@@ -22,6 +22,8 @@ pub enum Dialog {
     NewProject(PathDialog),
     Coder(String),
     Save(SaveDialog),
+    /// Choose a REFI-QDA file to import.
+    ImportExchange(PathDialog),
 }
 
 /// What a view offers to save into a file.
@@ -30,6 +32,8 @@ pub enum SaveWhat {
     Table(Vec<Vec<String>>),
     /// A chart as a PNG picture.
     Image(std::sync::Arc<egui::ColorImage>),
+    /// The project for another QDA program (REFI-QDA .qdpx or, codebook only, .qdc).
+    Exchange(crate::gui::jobs::Exchange),
 }
 
 /// Where to save what a view offered.
@@ -46,6 +50,8 @@ impl SaveDialog {
         let name = match what {
             SaveWhat::Table(_) => "tabelle.csv",
             SaveWhat::Image(_) => "diagramm.png",
+            SaveWhat::Exchange(crate::gui::jobs::Exchange::Project) => "projekt.qdpx",
+            SaveWhat::Exchange(crate::gui::jobs::Exchange::Codebook) => "codebuch.qdc",
         };
         Self {
             title,
@@ -75,6 +81,8 @@ impl SaveDialog {
                 image.height() as u32,
                 image.as_raw(),
             ),
+            // Written in the background; the status line reports the end.
+            SaveWhat::Exchange(_) => return Ok(format!("{} {}", tr.exporting, path.display())),
         };
         result
             .map(|()| format!("{} {}", tr.saved_to, path.display()))
@@ -227,6 +235,8 @@ pub fn dialogs_ui(
         Dialog::Save(d) => {
             egui::Window::new(d.title)
                 .collapsible(false)
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_pos(ctx.content_rect().center())
                 .show(&ctx, |ui| {
                     ui.horizontal(|ui| {
                         ui.label(tr.file);
@@ -241,10 +251,43 @@ pub fn dialogs_ui(
                     ui.horizontal(|ui| {
                         if ui.button(tr.save).clicked() && !d.path.trim().is_empty() {
                             if let Some(state) = state {
+                                if let SaveWhat::Exchange(what) = d.what {
+                                    state.push(Command::ExportExchange {
+                                        path: PathBuf::from(d.path.trim()),
+                                        what,
+                                    });
+                                }
                                 match d.save(tr) {
                                     Ok(message) => state.message = Some(message),
                                     Err(error) => state.error = Some(error),
                                 }
+                            }
+                            close = true;
+                        }
+                        if ui.button(tr.cancel).clicked() {
+                            close = true;
+                        }
+                    });
+                });
+        }
+        Dialog::ImportExchange(d) => {
+            egui::Window::new(tr.import_exchange_title)
+                .collapsible(false)
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_pos(ctx.content_rect().center())
+                .show(&ctx, |ui| {
+                    ui.label(tr.import_exchange_hint);
+                    ui.horizontal(|ui| {
+                        ui.label(tr.file);
+                        ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0))
+                            .accessible_name(tr.file);
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button(tr.import_start).clicked() && !d.path.trim().is_empty() {
+                            if let Some(state) = state {
+                                state.push(Command::ImportExchange {
+                                    path: PathBuf::from(d.path.trim()),
+                                });
                             }
                             close = true;
                         }
@@ -274,6 +317,31 @@ pub fn dialogs_ui(
         *dialog = Dialog::None;
     }
     action
+}
+
+/// The report of a REFI-QDA import; false once the researcher closed it.
+pub fn exchange_report_ui(ui: &mut Ui, report: &str, tr: &Tr) -> bool {
+    let mut open = true;
+    let mut close = false;
+    egui::Window::new(tr.exchange_report)
+        .open(&mut open)
+        .default_size([680.0, 420.0])
+        .show(ui.ctx(), |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    ui.add(egui::Label::new(report).selectable(true));
+                });
+            ui.horizontal(|ui| {
+                if ui.button(tr.copy_table).clicked() {
+                    ui.ctx().copy_text(report.to_owned());
+                }
+                if ui.button(tr.ok).clicked() {
+                    close = true;
+                }
+            });
+        });
+    open && !close
 }
 
 /// The import chooser; Some(true) to import, Some(false) to cancel.

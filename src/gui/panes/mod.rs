@@ -2,9 +2,11 @@
 
 pub mod analysis;
 pub mod browser;
+pub mod charts;
 pub mod codes;
 pub mod dialogs;
 pub mod documents;
 pub mod memo;
 pub mod relations;
 pub mod segments;
+pub mod typology;

@@ -295,7 +295,10 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                                     ui.visuals().strong_text_color(),
                                 );
                                 let response = response
-                                    .accessible_name(format!("{} × {}", r.code, table.codes[j]))
+                                    .accessible_name(format!(
+                                        "{} × {}: {n}",
+                                        r.code, table.codes[j]
+                                    ))
                                     .on_hover_text(format!("{} × {}: {n}", r.code, table.codes[j]));
                                 if response.clicked() {
                                     clicked = Some((i, j));

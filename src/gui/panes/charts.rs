@@ -1,0 +1,447 @@
+//! Diagramme: code frequencies per jobcenter or group as grouped bars, and a profile chart that
+//! compares how the coding of one code (e.g. the work logics) divides among its sub-codes in each
+//! jobcenter. The numbers are the code matrix's (`kodierwerk matrix`, `kodierwerk profile`); a
+//! click on a bar lists its segments; a chart can be saved as a PNG picture.
+
+use std::sync::{Arc, Mutex};
+
+use egui::{Color32, Rect, RichText, Ui};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Plot};
+
+use crate::analysis::matrix::{Matrix, Measure};
+use crate::gui::panes::analysis::{
+    ask_matrix, cell_segments_ui, matrix_choices_ui, matrix_spec, measure_label, open_cell,
+};
+use crate::gui::panes::dialogs::SaveWhat;
+use crate::gui::state::WorkbenchState;
+use crate::gui::widgets::code_color;
+use crate::gui::widgets::conditions::conditions_ui;
+
+/// Which chart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Grouped bars: the sub-codes of a code, per jobcenter or group.
+    #[default]
+    Bars,
+    /// Stacked bars of 100 %: each jobcenter's division of a code among its sub-codes.
+    Profile,
+}
+
+/// The chart's choices.
+#[derive(Default)]
+pub struct ChartsView {
+    pub kind: ChartKind,
+    /// `jobcenter` or an attribute name.
+    pub by: String,
+    pub measure: Option<Measure>,
+    pub coder: Option<String>,
+    pub conditions: Vec<(String, String)>,
+    /// The code whose sub-codes are shown (path); empty for the top-level codes.
+    pub code: Option<String>,
+    /// Where the chart was drawn last (points), for saving it as a picture.
+    chart_rect: Option<Rect>,
+    /// The window's picture, once the renderer delivered what the save button asked for.
+    screenshot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+}
+
+/// Draws the chart view.
+pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    take_screenshot(ui, state);
+    if state.charts.by.is_empty() {
+        state.charts.by = "jobcenter".into();
+    }
+    let default_code = state
+        .codes
+        .iter()
+        .find(|c| c.parent.is_none() && state.codes.iter().any(|d| d.parent == Some(c.id)))
+        .map(|c| c.path.clone())
+        .unwrap_or_default();
+    let mut code = state.charts.code.clone().unwrap_or(default_code);
+    let mut kind = state.charts.kind;
+    let mut by = state.charts.by.clone();
+    let mut measure = state.charts.measure.unwrap_or(Measure::Segments);
+    let mut coder = state.charts.coder.clone();
+    let mut conditions = state.charts.conditions.clone();
+    ui.horizontal(|ui| {
+        ui.heading(tr.charts);
+        ui.selectable_value(&mut kind, ChartKind::Bars, tr.chart_bars);
+        ui.selectable_value(&mut kind, ChartKind::Profile, tr.chart_profile);
+        ui.separator();
+        ui.label(tr.chart_code);
+        egui::ComboBox::from_id_salt("chart-code")
+            .selected_text(if code.is_empty() {
+                tr.top_level_codes.to_owned()
+            } else {
+                code.clone()
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut code, String::new(), tr.top_level_codes);
+                for c in &state.codes {
+                    if state.codes.iter().any(|d| d.parent == Some(c.id)) {
+                        ui.selectable_value(&mut code, c.path.clone(), &c.path);
+                    }
+                }
+            })
+            .response
+            .accessible_name(tr.chart_code);
+    });
+    ui.horizontal(|ui| {
+        // A profile divides segments; the measure chooser is for the bars.
+        let measure = (kind == ChartKind::Bars).then_some(&mut measure);
+        matrix_choices_ui(ui, state, "chart", &mut by, measure, &mut coder);
+    });
+    conditions_ui(ui, "chart", &mut conditions, state);
+    state.charts.kind = kind;
+    state.charts.code = Some(code.clone());
+    state.charts.by = by.clone();
+    state.charts.measure = Some(measure);
+    state.charts.coder = coder.clone();
+    state.charts.conditions = conditions.clone();
+
+    let spec_measure = if kind == ChartKind::Profile {
+        Measure::Segments
+    } else {
+        measure
+    };
+    let (result, computing) = ask_matrix(
+        ui,
+        state,
+        "chart",
+        matrix_spec(&by, spec_measure, coder, conditions),
+    );
+    let Some(m) = result else {
+        if computing {
+            ui.spinner();
+        }
+        return;
+    };
+    ui.horizontal(|ui| {
+        if ui
+            .button(tr.save_picture)
+            .on_hover_text(tr.save_picture_hint)
+            .clicked()
+        {
+            let slot = Arc::clone(&state.charts.screenshot);
+            let ctx = ui.ctx().clone();
+            ui.ctx().request_screenshot(move |image| {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(image);
+                }
+                ctx.request_repaint();
+            });
+        }
+        if computing {
+            ui.spinner();
+            ui.weak(tr.computing);
+        }
+    });
+    ui.separator();
+    let list_height = if state.analysis.opened.is_some() {
+        200.0
+    } else {
+        0.0
+    };
+    let height = (ui.available_height() - list_height).max(200.0);
+    let clicked = match kind {
+        ChartKind::Bars => bars_ui(ui, state, &m, &code, height),
+        ChartKind::Profile => profile_ui(ui, state, &m, &code, height),
+    };
+    if let Some((path, column)) = clicked
+        && let Some(row) = m.rows.iter().position(|r| r.code == path)
+    {
+        open_cell(state, &m, (row, column));
+    }
+    cell_segments_ui(ui, state);
+}
+
+/// The rows shown as series: the direct sub-codes of `parent` (or the top-level codes).
+fn series(m: &Matrix, parent: &str) -> Vec<usize> {
+    let depth = m
+        .rows
+        .iter()
+        .find(|r| r.code == parent)
+        .map_or(0, |r| r.depth + 1);
+    m.rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.depth == depth
+                && (parent.is_empty()
+                    || r.code
+                        .strip_prefix(parent)
+                        .is_some_and(|rest| rest.starts_with('/')))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn color_of(state: &WorkbenchState, path: &str) -> Color32 {
+    state
+        .codes
+        .iter()
+        .find(|c| c.path == path)
+        .map_or(Color32::GRAY, |c| code_color(&c.color))
+}
+
+/// The legend in the code system's order, top right.
+fn legend() -> Legend {
+    Legend::default()
+        .follow_insertion_order(true)
+        .position(egui_plot::Corner::RightTop)
+}
+
+fn leaf(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// One grid mark per column, so that the axis names every jobcenter or group once.
+fn column_marks(n: usize) -> impl Fn(GridInput) -> Vec<GridMark> {
+    move |_| {
+        (0..n)
+            .map(|i| GridMark {
+                value: i as f64,
+                step_size: 1.0,
+            })
+            .collect()
+    }
+}
+
+fn chart_title(ui: &mut Ui, title: String) -> Rect {
+    ui.label(RichText::new(title).strong().size(15.0)).rect
+}
+
+/// Grouped bars; returns the clicked bar (code path, column).
+fn bars_ui(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    m: &Matrix,
+    parent: &str,
+    height: f32,
+) -> Option<(String, usize)> {
+    let tr = state.tr;
+    let rows = series(m, parent);
+    let n = m.columns.len();
+    let title_rect = chart_title(
+        ui,
+        format!(
+            "{} · {} · {}",
+            if parent.is_empty() {
+                tr.top_level_codes
+            } else {
+                parent
+            },
+            measure_label(m.measure, state),
+            if m.by == "jobcenter" {
+                tr.jobcenter
+            } else {
+                m.by.as_str()
+            }
+        ),
+    );
+    let width = 0.8 / rows.len().max(1) as f64;
+    // Groups from top to bottom, in the matrix's column order; the bars of a group in the code
+    // system's order from top to bottom.
+    let group_y = |j: usize| (n - 1 - j) as f64;
+    let charts: Vec<BarChart> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let r = &m.rows[i];
+            let color = color_of(state, &r.code);
+            let bars = r
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(j, cell)| {
+                    let y = group_y(j) + 0.4 - width * (k as f64 + 0.5);
+                    Bar::new(y, cell.value(m.measure))
+                        .width(width * 0.9)
+                        .fill(color)
+                        .name(format!("{} · {}", leaf(&r.code), m.columns[j].label))
+                })
+                .collect();
+            BarChart::new(leaf(&r.code), bars)
+                .color(color)
+                .horizontal()
+                .id(("chart-series", &r.code))
+        })
+        .collect();
+    let labels: Vec<String> = m.columns.iter().map(|c| c.label.clone()).collect();
+    let measure = m.measure;
+    let largest = rows
+        .iter()
+        .flat_map(|&i| m.rows[i].cells.iter())
+        .map(|c| c.value(measure))
+        .fold(0.0_f64, f64::max);
+    let response = Plot::new("chart-bars")
+        .height(height - 30.0)
+        .legend(legend())
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .y_grid_spacer(column_marks(n))
+        .y_axis_formatter(move |mark, _| group_label(&labels, mark.value))
+        .y_axis_min_width(150.0)
+        .x_axis_label(measure_label(measure, state))
+        .include_x(0.0)
+        // Room on the right for the legend.
+        .include_x(largest * 1.4)
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+            plot.response()
+                .clicked()
+                .then(|| plot.pointer_coordinate())
+                .flatten()
+        });
+    state.charts.chart_rect = Some(title_rect.union(response.response.rect));
+    response
+        .response
+        .accessible_name(format!("{} {}", tr.chart_bars, tr.charts));
+    let point = response.inner?;
+    let group = point.y.round();
+    if group < 0.0 || group as usize >= n {
+        return None;
+    }
+    let j = n - 1 - group as usize;
+    let k = ((group + 0.4 - point.y) / width).floor();
+    let row = rows.get(k.max(0.0) as usize)?;
+    let r = &m.rows[*row];
+    let value = r.cells[j].value(m.measure);
+    (point.x >= 0.0 && point.x <= value).then(|| (r.code.clone(), j))
+}
+
+/// The label of the group at `y` (top to bottom), or nothing between groups.
+fn group_label(labels: &[String], y: f64) -> String {
+    let i = y.round();
+    if (y - i).abs() > 1e-6 || i < 0.0 || i as usize >= labels.len() {
+        return String::new();
+    }
+    labels[labels.len() - 1 - i as usize].clone()
+}
+
+/// Stacked bars of 100 % per column, one bar per jobcenter or group; returns the clicked part.
+fn profile_ui(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    m: &Matrix,
+    parent: &str,
+    height: f32,
+) -> Option<(String, usize)> {
+    let tr = state.tr;
+    let Some(profile) = m.profile(parent) else {
+        ui.weak(tr.no_subcodes);
+        return None;
+    };
+    let title_rect = chart_title(
+        ui,
+        format!(
+            "{} · {} · {}",
+            if parent.is_empty() {
+                tr.top_level_codes
+            } else {
+                parent
+            },
+            tr.profile_share,
+            if m.by == "jobcenter" {
+                tr.jobcenter
+            } else {
+                m.by.as_str()
+            }
+        ),
+    );
+    let n = profile.columns.len();
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (k, code) in profile.codes.iter().enumerate() {
+        let bars = (0..n)
+            .map(|j| {
+                Bar::new((n - 1 - j) as f64, profile.shares[k][j])
+                    .width(0.7)
+                    .fill(color_of(state, code))
+                    .name(format!(
+                        "{} · {}: {:.1} % ({} {})",
+                        leaf(code),
+                        profile.columns[j],
+                        profile.shares[k][j],
+                        profile.segments[j],
+                        tr.segments_word
+                    ))
+            })
+            .collect();
+        let below: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(leaf(code), bars)
+            .color(color_of(state, code))
+            .horizontal()
+            .stack_on(&below);
+        charts.push(chart);
+    }
+    let labels = profile.columns.clone();
+    let response = Plot::new("chart-profile")
+        .height(height - 30.0)
+        .legend(legend())
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .y_grid_spacer(column_marks(n))
+        .y_axis_formatter(move |mark, _| group_label(&labels, mark.value))
+        .y_axis_min_width(150.0)
+        .x_axis_label(tr.profile_share)
+        .include_x(0.0)
+        .include_x(140.0)
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+            plot.response()
+                .clicked()
+                .then(|| plot.pointer_coordinate())
+                .flatten()
+        });
+    state.charts.chart_rect = Some(title_rect.union(response.response.rect));
+    response
+        .response
+        .accessible_name(format!("{} {}", tr.chart_profile, tr.charts));
+    let point = response.inner?;
+    let group = point.y.round();
+    if group < 0.0 || group as usize >= n || point.x < 0.0 {
+        return None;
+    }
+    let j = n - 1 - group as usize;
+    let mut start = 0.0;
+    for (k, code) in profile.codes.iter().enumerate() {
+        let end = start + profile.shares[k][j];
+        if point.x < end {
+            return Some((code.clone(), j));
+        }
+        start = end;
+    }
+    None
+}
+
+/// Cuts the chart out of the window's picture the save button asked for, and offers it to be saved.
+fn take_screenshot(ui: &Ui, state: &mut WorkbenchState) {
+    let shot = state
+        .charts
+        .screenshot
+        .lock()
+        .ok()
+        .and_then(|mut slot| slot.take());
+    if let (Some(image), Some(rect)) = (shot, state.charts.chart_rect) {
+        let ppp = ui.ctx().pixels_per_point();
+        // The axis labels lie below the plot's own rectangle.
+        let wanted = Rect::from_min_max(
+            rect.min - egui::vec2(4.0, 4.0),
+            rect.max + egui::vec2(4.0, 36.0),
+        );
+        let whole = Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(image.width() as f32, image.height() as f32) / ppp,
+        );
+        let region = image.region(&wanted.intersect(whole), Some(ppp));
+        state.save_request = Some((state.tr.save_picture, SaveWhat::Image(Arc::new(region))));
+    }
+}

@@ -1,0 +1,530 @@
+//! Typologie: each jobcenter's Digitalisierungstyp with the segments that justify it, and the
+//! types' code profiles side by side with the codes that separate them most. The numbers come from
+//! the same core function as `kodierwerk typology`; evidence is the same as `kodierwerk evidence`.
+
+use egui::{RichText, Sense, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::analysis::typology::{self, Typology, TypologySpec};
+use crate::gui::command::Command;
+use crate::gui::panes::dialogs::SaveWhat;
+use crate::gui::state::{CentralView, WorkbenchState};
+use crate::model::{AttributeKind, JobcenterId, Scope, Segment};
+use crate::project::{DIGITALISIERUNGSTYP, Evidence, SegmentFilter};
+
+/// The view's choices and the evidence list of the chosen jobcenter.
+#[derive(Default)]
+pub struct TypologyView {
+    /// The choice attribute whose values are the types.
+    pub attribute: String,
+    pub coder: Option<String>,
+    /// Rows sorted by how strongly they separate the types, instead of the code system's order.
+    pub by_spread: bool,
+    /// The jobcenter whose evidence is listed.
+    pub jobcenter: Option<JobcenterId>,
+    /// The listed evidence, read at this project version.
+    evidence: Option<(u64, JobcenterId, Vec<Evidence>)>,
+    /// Evidence per jobcenter, read at this project version.
+    counts: Option<(u64, std::collections::HashMap<JobcenterId, usize>)>,
+    /// A note for the next link.
+    pub note: String,
+    /// The profile cell whose segments are listed: title and segments.
+    pub opened: Option<(String, Vec<Segment>)>,
+}
+
+/// Draws the typology view.
+pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    if state.typology.attribute.is_empty() {
+        state.typology.attribute = DIGITALISIERUNGSTYP.to_owned();
+    }
+    let mut attribute = state.typology.attribute.clone();
+    let mut coder = state.typology.coder.clone();
+    ui.horizontal(|ui| {
+        ui.heading(tr.typology);
+        ui.label(tr.type_attribute);
+        egui::ComboBox::from_id_salt("typology-attribute")
+            .selected_text(&attribute)
+            .show_ui(ui, |ui| {
+                for a in &state.attributes {
+                    if matches!(a.kind, AttributeKind::Choice(_)) {
+                        ui.selectable_value(&mut attribute, a.name.clone(), &a.name);
+                    }
+                }
+            })
+            .response
+            .accessible_name(tr.type_attribute);
+        ui.label(tr.coder);
+        egui::ComboBox::from_id_salt("typology-coder")
+            .selected_text(coder.clone().unwrap_or_else(|| tr.all_coders.to_owned()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut coder, None, tr.all_coders);
+                for c in &state.coders {
+                    ui.selectable_value(&mut coder, Some(c.name.clone()), &c.name);
+                }
+            })
+            .response
+            .accessible_name(tr.coder);
+    });
+    state.typology.attribute = attribute.clone();
+    state.typology.coder = coder.clone();
+    ui.separator();
+
+    let is_jobcenter_type = state
+        .attributes
+        .iter()
+        .any(|a| a.name == attribute && a.scope == Scope::Jobcenter);
+    egui::Panel::top("typology-assignment")
+        .resizable(true)
+        .default_size(230.0)
+        .show(ui, |ui| {
+            if is_jobcenter_type {
+                egui::Panel::left("typology-jobcenters")
+                    .resizable(true)
+                    .default_size(410.0)
+                    .show(ui, |ui| assignment_ui(ui, state, &attribute));
+                evidence_ui(ui, state);
+            } else {
+                ui.weak(tr.type_of_documents);
+            }
+        });
+
+    let spec = TypologySpec {
+        attribute,
+        coder,
+        codes: None,
+    };
+    let latest = state.worker.ask(
+        ui.ctx(),
+        "typology",
+        format!("{spec:?}"),
+        state.version,
+        move |data, _| typology::typology(data, &spec),
+    );
+    if let Some(error) = latest.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+        return;
+    }
+    let Some(t) = latest.result else {
+        ui.spinner();
+        return;
+    };
+    profile_ui(ui, state, &t, latest.computing);
+}
+
+/// The jobcenters with their type, evidence count, and the evidence of the chosen one.
+fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
+    let tr = state.tr;
+    ui.strong(tr.type_assignment);
+    let choices = state
+        .attributes
+        .iter()
+        .find(|a| a.name == attribute)
+        .and_then(|a| match &a.kind {
+            AttributeKind::Choice(c) => Some(c.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if state
+        .typology
+        .counts
+        .as_ref()
+        .is_none_or(|(v, _)| *v != state.version)
+    {
+        match state.project.evidence_counts() {
+            Ok(counts) => state.typology.counts = Some((state.version, counts)),
+            Err(e) => state.error = Some(e.to_string()),
+        }
+    }
+    let counts = state
+        .typology
+        .counts
+        .as_ref()
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default();
+    let mut commands = Vec::new();
+    let mut chosen = state.typology.jobcenter;
+    egui::ScrollArea::vertical()
+        .id_salt("typology-jobcenters")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("typology-grid")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    for j in &state.jobcenters {
+                        let current = j
+                            .attributes
+                            .iter()
+                            .find(|(k, _)| k == attribute)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_default();
+                        if ui
+                            .selectable_label(chosen == Some(j.id), &j.name)
+                            .accessible_name(format!("{}: {}", tr.evidence, j.name))
+                            .clicked()
+                        {
+                            chosen = Some(j.id);
+                        }
+                        let mut value = current.clone();
+                        egui::ComboBox::from_id_salt(("typology-type", j.id))
+                            .selected_text(if value.is_empty() {
+                                tr.unassigned.to_owned()
+                            } else {
+                                value.clone()
+                            })
+                            .width(140.0)
+                            .show_ui(ui, |ui| {
+                                for c in &choices {
+                                    ui.selectable_value(&mut value, c.clone(), c);
+                                }
+                            })
+                            .response
+                            .accessible_name(format!("{attribute} {}", j.name));
+                        if value != current {
+                            commands.push(Command::SetJobcenterAttribute {
+                                jobcenter: j.id,
+                                key: attribute.to_owned(),
+                                value,
+                            });
+                        }
+                        let n = counts.get(&j.id).copied().unwrap_or(0);
+                        ui.label(format!("{n} {}", tr.evidence_short))
+                            .on_hover_text(tr.evidence_hint);
+                        ui.end_row();
+                    }
+                });
+        });
+    state.typology.jobcenter = chosen;
+    for c in commands {
+        state.push(c);
+    }
+}
+
+/// The evidence of the chosen jobcenter, and linking the segment selected in the browser.
+fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    let Some(jobcenter) = state.typology.jobcenter else {
+        ui.weak(tr.choose_jobcenter_for_evidence);
+        return;
+    };
+    let name = state
+        .jobcenters
+        .iter()
+        .find(|j| j.id == jobcenter)
+        .map(|j| j.name.clone())
+        .unwrap_or_default();
+    ui.strong(format!("{} · {name}", tr.evidence));
+    let fresh = state
+        .typology
+        .evidence
+        .as_ref()
+        .is_some_and(|(v, j, _)| *v == state.version && *j == jobcenter);
+    if !fresh {
+        match state.project.evidence(jobcenter) {
+            Ok(list) => state.typology.evidence = Some((state.version, jobcenter, list)),
+            Err(e) => state.error = Some(e.to_string()),
+        }
+    }
+    // Linking the segment selected in the browser.
+    ui.horizontal_wrapped(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut state.typology.note)
+                .hint_text(tr.evidence_note)
+                .desired_width(140.0),
+        )
+        .accessible_name(tr.evidence_note);
+        let segment = state.selected_segment;
+        let button = ui
+            .add_enabled(segment.is_some(), egui::Button::new(tr.link_evidence))
+            .on_hover_text(tr.link_evidence_hint)
+            .on_disabled_hover_text(tr.link_evidence_hint);
+        if button.clicked()
+            && let Some(segment) = segment
+        {
+            let note = std::mem::take(&mut state.typology.note);
+            state.push(Command::LinkEvidence {
+                jobcenter,
+                segment,
+                note,
+            });
+        }
+    });
+    let Some((_, _, list)) = &state.typology.evidence else {
+        return;
+    };
+    let mut jump = None;
+    let mut unlink = None;
+    egui::ScrollArea::vertical()
+        .id_salt("typology-evidence")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if list.is_empty() {
+                ui.weak(tr.no_evidence);
+            }
+            for e in list {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("✖")
+                        .on_hover_text(tr.unlink_evidence)
+                        .clicked()
+                    {
+                        unlink = Some(e.segment_id);
+                    }
+                    let leaf = e.code.rsplit('/').next().unwrap_or(&e.code);
+                    let flat: String = e
+                        .text
+                        .chars()
+                        .map(|c| if c == '\n' { ' ' } else { c })
+                        .collect();
+                    let note = if e.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", e.note)
+                    };
+                    if ui
+                        .add(
+                            egui::Label::new(format!("{} · {leaf}: {flat}{note}", e.document))
+                                .truncate()
+                                .sense(Sense::click()),
+                        )
+                        .on_hover_text(&e.text)
+                        .clicked()
+                    {
+                        jump = Some(e.segment_id);
+                    }
+                });
+            }
+        });
+    if let Some(segment) = unlink {
+        state.push(Command::UnlinkEvidence { jobcenter, segment });
+    }
+    if let Some(segment) = jump {
+        state.push(Command::JumpToSegment(segment));
+        state.central = CentralView::Browser;
+    }
+}
+
+/// The types' code profiles side by side; a click on a cell lists its segments.
+fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: bool) {
+    let tr = state.tr;
+    let top = typology::separating_codes(t, 5);
+    ui.strong(tr.separating_codes);
+    for (i, r) in top.iter().enumerate() {
+        let (Some(high), Some(low)) = (r.highest, r.lowest) else {
+            continue;
+        };
+        ui.label(format!(
+            "{}. {} — {:.0} Pp.: {} {:.0} % · {} {:.0} %",
+            i + 1,
+            r.path,
+            r.spread,
+            t.types[high].value,
+            r.shares[high],
+            t.types[low].value,
+            r.shares[low]
+        ));
+    }
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut state.typology.by_spread, tr.sort_by_spread);
+        if ui.button(tr.csv_dots).clicked() {
+            state.save_request = Some((tr.save_table_title, SaveWhat::Table(t.table(&t.rows))));
+        }
+        if ui.button(tr.copy_table).clicked() {
+            ui.ctx()
+                .copy_text(crate::exchange::csv::tab_separated(&t.table(&t.rows)));
+            state.message = Some(tr.copied.to_owned());
+        }
+        if computing {
+            ui.spinner();
+        }
+    });
+    if !t.unassigned_jobcenters.is_empty() {
+        ui.weak(format!(
+            "{}: {}",
+            tr.without_type,
+            t.unassigned_jobcenters.join(", ")
+        ));
+    }
+    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+    if state.typology.by_spread {
+        order = typology::separating_codes(t, t.rows.len())
+            .iter()
+            .filter_map(|r| t.rows.iter().position(|x| x.code_id == r.code_id))
+            .collect();
+    }
+    let heat = ui.visuals().selection.bg_fill;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let list_height = if state.typology.opened.is_some() {
+        200.0
+    } else {
+        0.0
+    };
+    let mut clicked = None;
+    let table_height = (ui.available_height() - list_height).max(120.0);
+    egui::ScrollArea::horizontal()
+        .id_salt("typology-wide")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("typology-profile")
+                .striped(true)
+                .auto_shrink([false, false])
+                .max_scroll_height(table_height)
+                .column(Column::initial(250.0).resizable(true).clip(true))
+                .columns(
+                    Column::initial(120.0).resizable(true).clip(true),
+                    t.types.len(),
+                )
+                .column(Column::initial(90.0))
+                .header(row_height * 1.6, |mut header| {
+                    header.col(|ui| {
+                        ui.strong(tr.code);
+                    });
+                    for ty in &t.types {
+                        header.col(|ui| {
+                            ui.strong(&ty.value).on_hover_text(format!(
+                                "{} {} · {}",
+                                ty.documents,
+                                tr.documents,
+                                ty.jobcenters.join(", ")
+                            ));
+                        });
+                    }
+                    header.col(|ui| {
+                        ui.strong(tr.spread).on_hover_text(tr.spread_hint);
+                    });
+                })
+                .body(|body| {
+                    body.rows(row_height, order.len(), |mut row| {
+                        let i = order[row.index()];
+                        let r = &t.rows[i];
+                        row.col(|ui| {
+                            ui.horizontal(|ui| {
+                                if !state.typology.by_spread {
+                                    ui.add_space(r.depth as f32 * 14.0);
+                                }
+                                let label = if state.typology.by_spread {
+                                    r.path.as_str()
+                                } else {
+                                    r.path.rsplit('/').next().unwrap_or(&r.path)
+                                };
+                                ui.label(label).on_hover_text(&r.path);
+                            });
+                        });
+                        for (k, ty) in t.types.iter().enumerate() {
+                            row.col(|ui| {
+                                let share = r.shares[k];
+                                let (rect, response) =
+                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
+                                if share > 0.0 {
+                                    ui.painter().rect_filled(
+                                        rect,
+                                        2.0,
+                                        heat.gamma_multiply(0.15 + 0.85 * (share / 100.0) as f32),
+                                    );
+                                }
+                                let text = format!("{share:.1} %");
+                                ui.painter().text(
+                                    rect.center(),
+                                    egui::Align2::CENTER_CENTER,
+                                    &text,
+                                    egui::FontId::proportional(13.0),
+                                    ui.visuals().strong_text_color(),
+                                );
+                                let response = response
+                                    .accessible_name(format!("{} × {}: {text}", r.path, ty.value))
+                                    .on_hover_text(format!(
+                                        "{} {} {} {} · {:.2} {}",
+                                        r.documents[k],
+                                        tr.of,
+                                        ty.documents,
+                                        tr.documents,
+                                        r.segments_per_document[k],
+                                        tr.segments_per_document
+                                    ));
+                                if response.clicked() {
+                                    clicked = Some((i, k));
+                                }
+                            });
+                        }
+                        row.col(|ui| {
+                            ui.label(format!("{:.1}", r.spread));
+                        });
+                    });
+                });
+        });
+    if let Some((i, k)) = clicked {
+        let r = &t.rows[i];
+        let ty = &t.types[k];
+        let coders = state
+            .typology
+            .coder
+            .as_ref()
+            .and_then(|name| state.coders.iter().find(|c| &c.name == name))
+            .map(|c| vec![c.id])
+            .unwrap_or_default();
+        let filter = if ty.document_ids.is_empty() {
+            SegmentFilter::nothing()
+        } else {
+            SegmentFilter {
+                codes: vec![r.code_id],
+                documents: ty.document_ids.clone(),
+                coders,
+                ..SegmentFilter::default()
+            }
+        };
+        match state.project.segments(&filter) {
+            Ok(segments) => {
+                state.typology.opened = Some((format!("{} × {}", r.path, ty.value), segments));
+            }
+            Err(e) => state.error = Some(e.to_string()),
+        }
+    }
+    opened_ui(ui, state);
+}
+
+fn opened_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let tr = state.tr;
+    let Some((title, segments)) = &state.typology.opened else {
+        return;
+    };
+    ui.separator();
+    let mut close = false;
+    let mut jump = None;
+    ui.horizontal(|ui| {
+        ui.strong(RichText::new(format!(
+            "{title}: {} {}",
+            segments.len(),
+            tr.segments_word
+        )));
+        if ui.small_button("✖").on_hover_text(tr.cancel).clicked() {
+            close = true;
+        }
+    });
+    egui::ScrollArea::vertical()
+        .id_salt("typology-segments")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for s in segments {
+                let flat: String = s
+                    .text
+                    .chars()
+                    .map(|c| if c == '\n' { ' ' } else { c })
+                    .collect();
+                let line = format!("{} · {} · {}: {flat}", s.jobcenter, s.document, s.coder);
+                if ui
+                    .add(egui::Label::new(line).truncate().sense(Sense::click()))
+                    .clicked()
+                {
+                    jump = Some(s.id);
+                }
+            }
+        });
+    if close {
+        state.typology.opened = None;
+    }
+    if let Some(id) = jump {
+        state.push(Command::JumpToSegment(id));
+        state.central = CentralView::Browser;
+    }
+}

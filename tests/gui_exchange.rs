@@ -1,0 +1,103 @@
+//! REFI-QDA exchange from the workbench: export the project for another QDA program, and import
+//! what NVivo wrote, with the report on screen.
+
+mod common;
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kodierwerk::gui::KodierwerkApp;
+use kodierwerk::gui::state::Settings;
+use kodierwerk::project::{Project, SegmentFilter};
+
+fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
+    let settings = Settings {
+        coder: "Tester".into(),
+        ..Settings::default()
+    };
+    let path = path.to_owned();
+    Harness::builder()
+        .with_size(Vec2::new(1600.0, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings))
+}
+
+/// Replaces the text of the field named `label` with `text`.
+fn type_into(h: &mut Harness<'static, KodierwerkApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text(text.into()));
+    h.run();
+}
+
+/// Steps until the background jobs are done.
+fn wait_for_jobs(h: &mut Harness<'static, KodierwerkApp>) {
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().state.as_ref().unwrap().jobs.is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+}
+
+#[test]
+fn the_project_goes_out_as_qdpx_and_an_nvivo_project_comes_in_with_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("sample.kodierwerk");
+    kodierwerk::corpus::sample::create_sample(&sample).unwrap();
+    let out = dir.path().join("für maxqda.qdpx");
+
+    let mut h = harness(&sample);
+    h.run();
+    h.get_by_label("Projekt").click();
+    h.run();
+    h.get_by_label("Als REFI-QDA-Projekt exportieren (.qdpx) …")
+        .click();
+    h.run();
+    type_into(&mut h, "Datei", out.to_str().unwrap());
+    h.get_by_label("Speichern").click();
+    h.run();
+    wait_for_jobs(&mut h);
+    let archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n == "project.qde"));
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("sources/")).count(),
+        24
+    );
+    drop(h);
+
+    // An empty project takes in what NVivo wrote.
+    let empty = dir.path().join("leer.kodierwerk");
+    drop(Project::create(&empty).unwrap());
+    let nvivo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/refi/nvivo-win-12.6_oltas0517.qdpx");
+    let mut h = harness(&empty);
+    h.run();
+    h.get_by_label("Projekt").click();
+    h.run();
+    h.get_by_label("REFI-QDA importieren …").click();
+    h.run();
+    type_into(&mut h, "Datei", nvivo.to_str().unwrap());
+    h.get_by_label("Import starten").click();
+    h.run();
+    wait_for_jobs(&mut h);
+    assert!(h.query_by_label("Bericht des REFI-QDA-Imports").is_some());
+    assert!(h.query_by_label_contains("NVivo for Windows").is_some());
+    let project = Project::open(&empty).unwrap();
+    assert_eq!(project.documents().unwrap().len(), 2);
+    assert_eq!(
+        project.segments(&SegmentFilter::default()).unwrap().len(),
+        303
+    );
+    // The document system shows the new documents.
+    let first = &project.documents().unwrap()[0];
+    assert!(h.query_by_label(&first.name).is_some(), "{}", first.name);
+}

@@ -1,0 +1,120 @@
+//! The Typologie view as a team lead uses it: assign a jobcenter's type, link the segment that
+//! justifies it, see the types' profiles change, undo.
+
+mod common;
+
+use common::settle;
+use egui::Vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kodierwerk::analysis::AnalysisData;
+use kodierwerk::analysis::typology::{TypologySpec, typology};
+use kodierwerk::gui::KodierwerkApp;
+use kodierwerk::gui::command::Command;
+use kodierwerk::gui::state::Settings;
+use kodierwerk::project::{Project, SegmentFilter};
+
+fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
+    let settings = Settings {
+        coder: "Tester".into(),
+        ..Settings::default()
+    };
+    let path = path.to_owned();
+    Harness::builder()
+        .with_size(Vec2::new(1600.0, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings))
+}
+
+/// The label a profile cell carries: the core's share, as the view formats it.
+fn cell_label(path: &std::path::Path, code: &str, ty: &str) -> String {
+    let project = Project::open(path).unwrap();
+    let data = AnalysisData::load(&project).unwrap();
+    let t = typology(&data, &TypologySpec::default()).unwrap();
+    let k = t.types.iter().position(|c| c.value == ty).unwrap();
+    let row = t.rows.iter().find(|r| r.path == code).unwrap();
+    format!("{code} × {ty}: {:.1} %", row.shares[k])
+}
+
+#[test]
+fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.kodierwerk");
+    kodierwerk::corpus::sample::create_sample(&path).unwrap();
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Typologie").click();
+    settle(&mut h);
+
+    // The profile shows the core's numbers.
+    let code = "Haltung zur Digitalisierung/Skeptisch, Vermeidung";
+    let before = cell_label(&path, code, "Digitale Vorreiter");
+    assert!(h.query_by_label(&before).is_some(), "{before}");
+
+    // Rheinau becomes a "Digitale Vorreiter": the attribute changes in the file and the profile
+    // is recomputed.
+    h.get_by_label("Digitalisierungstyp Jobcenter Rheinau")
+        .click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Digitale Vorreiter")
+        .click();
+    settle(&mut h);
+    let project = Project::open(&path).unwrap();
+    let rheinau = project.jobcenter("Jobcenter Rheinau").unwrap();
+    assert!(
+        rheinau
+            .attributes
+            .contains(&("Digitalisierungstyp".into(), "Digitale Vorreiter".into()))
+    );
+    let after = cell_label(&path, code, "Digitale Vorreiter");
+    assert_ne!(before, after, "the reassignment changes the type's profile");
+    assert!(h.query_by_label(&after).is_some(), "{after}");
+
+    // Link a segment of Rheinau, selected in the browser, as evidence.
+    h.get_by_label("Belege: Jobcenter Rheinau").click();
+    h.run();
+    // The sample links one passage per jobcenter already; take another one.
+    let linked = project.evidence(rheinau.id).unwrap();
+    assert_eq!(linked.len(), 1);
+    let segment = project
+        .segments(&SegmentFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.jobcenter == "Jobcenter Rheinau" && s.id != linked[0].segment_id)
+        .unwrap();
+    h.state_mut()
+        .state
+        .as_mut()
+        .unwrap()
+        .push(Command::SelectSegment(Some(segment.id)));
+    h.run();
+    let note = h.get_by_label("Notiz zum Beleg");
+    note.focus();
+    h.run();
+    h.event(egui::Event::Text("offen für Apps".into()));
+    h.run();
+    h.get_by_label("Ausgewähltes Segment als Beleg").click();
+    settle(&mut h);
+    let evidence = project.evidence(rheinau.id).unwrap();
+    assert_eq!(evidence.len(), 2);
+    let new = evidence
+        .iter()
+        .find(|e| e.segment_id == segment.id)
+        .unwrap();
+    assert_eq!(new.note, "offen für Apps");
+    assert!(h.query_by_label_contains("offen für Apps").is_some());
+
+    // Undo takes the link back, then the type.
+    h.state_mut().state.as_mut().unwrap().push(Command::Undo);
+    settle(&mut h);
+    let ids: Vec<_> = project
+        .evidence(rheinau.id)
+        .unwrap()
+        .iter()
+        .map(|e| e.segment_id)
+        .collect();
+    assert_eq!(ids, [linked[0].segment_id]);
+    h.state_mut().state.as_mut().unwrap().push(Command::Undo);
+    settle(&mut h);
+    assert!(h.query_by_label(&before).is_some(), "{before}");
+}
