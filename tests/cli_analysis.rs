@@ -1,7 +1,7 @@
 //! A team lead compares groups of jobcenters and asks which codes meet: `crosstab`, `matrix` and
 //! `cooccurrence` on a small project built by hand, with every number counted by hand.
 //!
-//! The fixture (all texts ASCII, so characters and bytes agree):
+//! The fixture, built by `common::fixture` (all texts ASCII, so characters and bytes agree):
 //!
 //! ```text
 //! jobcenters  Nord  zkT Land   documents nord1, nord2 (nord2 has no codes)
@@ -28,92 +28,8 @@
 
 mod common;
 
-use common::{Scratch, json, kw, kw_ok};
+use common::{Scratch, fixture, json, kw, kw_ok};
 use serde_json::Value;
-
-const TEXTS: [(&str, &str, &str); 4] = [
-    ("nord1.txt", "JC Nord", "Wie ist das?"),
-    ("nord2.txt", "JC Nord", "Wie war das?"),
-    ("sued1.txt", "JC Süd", "Wie geht es?"),
-    ("west1.txt", "JC West", "Was ist los?"),
-];
-
-fn transcript(question: &str) -> String {
-    format!("I: {question}\nB: Gut und schlecht.\nI: Warum?\nB: Weil es so ist.\n")
-}
-
-/// Builds the fixture through the CLI and returns the project path.
-fn fixture(s: &Scratch) -> String {
-    let project = s.path("analyse.kodierwerk");
-    let p = project.to_str().unwrap().to_owned();
-    kw_ok(["new", &p, "--codebook", "empty"]);
-    for path in ["A/A1", "A/A2", "B"] {
-        kw_ok(["add-code", &p, path]);
-    }
-    for (file, jobcenter, question) in TEXTS {
-        let text = transcript(question);
-        // The turn layout the table above relies on.
-        assert_eq!(&text[3..15], question);
-        assert_eq!(&text[19..36], "Gut und schlecht.");
-        assert_eq!(&text[40..46], "Warum?");
-        assert_eq!(&text[50..65], "Weil es so ist.");
-        let path = s.file(file, text.as_bytes());
-        kw_ok([
-            "import",
-            &p,
-            path.to_str().unwrap(),
-            "--jobcenter",
-            jobcenter,
-        ]);
-    }
-    for (jobcenter, trägerschaft, lage) in [
-        ("JC Nord", "zkT", "Land"),
-        ("JC Süd", "gE", "Stadt"),
-        ("JC West", "zkT", "Stadt"),
-        ("JC Ost", "gE", "Land"),
-    ] {
-        kw_ok([
-            "jobcenter",
-            &p,
-            jobcenter,
-            "--attr",
-            &format!("Trägerschaft={trägerschaft}"),
-            "--attr",
-            &format!("Lage={lage}"),
-        ]);
-    }
-    for (doc, code, coder, start, end) in [
-        ("nord1", "A/A1", "Anna", 19, 30),
-        ("nord1", "B", "Anna", 25, 36),
-        ("nord1", "A", "Anna", 19, 36),
-        ("nord1", "A/A2", "Ben", 50, 55),
-        ("nord1", "A", "Ben", 55, 60),
-        ("nord1", "A/A1", "Ben", 0, 14),
-        ("sued1", "B", "Anna", 3, 10),
-        ("sued1", "A/A2", "Anna", 5, 12),
-        ("sued1", "B", "Ben", 8, 14),
-        ("west1", "A/A1", "Anna", 40, 46),
-        ("west1", "A/A2", "Ben", 50, 65),
-    ] {
-        kw_ok([
-            "code",
-            &p,
-            "--doc",
-            doc,
-            "--start",
-            &start.to_string(),
-            "--end",
-            &end.to_string(),
-            "--code",
-            code,
-            "--coder",
-            coder,
-        ]);
-    }
-    let docs = json(&kw_ok(["docs", &p, "--format", "json"]));
-    assert!(docs.as_array().unwrap().iter().all(|d| d["turns"] == 4));
-    p
-}
 
 /// The four columns every crosstab below asks for.
 const CONDITIONS: [&str; 4] = [

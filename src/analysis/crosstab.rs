@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::AnalysisData;
 use super::filter::{DocumentFilter, parse_assignment};
 use crate::error::{Error, Result};
+use crate::model::DocumentId;
 
 /// What a cell counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -72,6 +73,9 @@ pub struct Crosstab {
     /// The column of all documents.
     pub all: CrosstabColumn,
     pub rows: Vec<CrosstabRow>,
+    /// The documents of each condition's column: what a click on a cell opens.
+    #[serde(skip)]
+    pub column_documents: Vec<Vec<DocumentId>>,
 }
 
 /// Splits a condition `ATTRIBUTE=VALUE,ATTRIBUTE=VALUE`. A piece without `=` belongs to the value
@@ -106,6 +110,7 @@ pub fn crosstab(data: &AnalysisData, spec: &CrosstabSpec) -> Result<Crosstab> {
     let mut columns = Vec::with_capacity(spec.conditions.len());
     // For each column, whether each document (by position) belongs to it.
     let mut members: Vec<Vec<bool>> = Vec::with_capacity(spec.conditions.len());
+    let mut column_documents = Vec::with_capacity(spec.conditions.len());
     for pairs in &spec.conditions {
         let filter = DocumentFilter::new(&data.attributes, pairs)?;
         let mut member = vec![false; data.documents.len()];
@@ -126,6 +131,7 @@ pub fn crosstab(data: &AnalysisData, spec: &CrosstabSpec) -> Result<Crosstab> {
             documents: ids.len(),
         });
         members.push(member);
+        column_documents.push(ids);
     }
     let all = CrosstabColumn {
         label: "Gesamt".into(),
@@ -179,6 +185,7 @@ pub fn crosstab(data: &AnalysisData, spec: &CrosstabSpec) -> Result<Crosstab> {
         columns,
         all,
         rows,
+        column_documents,
     })
 }
 

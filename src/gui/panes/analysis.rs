@@ -14,7 +14,7 @@ use crate::gui::command::Command;
 use crate::gui::panes::dialogs::SaveWhat;
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::conditions::conditions_ui;
-use crate::model::{CodeId, Segment};
+use crate::model::{CodeId, DocumentId, Segment, SegmentId};
 use crate::project::SegmentFilter;
 
 /// What the matrix shows and how; the result itself is kept by the analysis worker.
@@ -32,6 +32,8 @@ pub struct AnalysisView {
     pub collapsed: HashSet<String>,
     /// The cell whose segments are listed: code and column label, and the segments.
     pub opened: Option<(String, String, Vec<Segment>)>,
+    /// The project version and spec the listed cell belongs to.
+    opened_for: String,
 }
 
 /// The names of the measures, as the value chooser shows them.
@@ -101,6 +103,12 @@ pub fn matrix_choices_ui(
             .response
             .accessible_name(tr.value);
     }
+    coder_choice_ui(ui, state, id, coder);
+}
+
+/// The coder chooser of the Analyse views: all coders or one.
+pub fn coder_choice_ui(ui: &mut Ui, state: &WorkbenchState, id: &str, coder: &mut Option<String>) {
+    let tr = state.tr;
     ui.label(tr.coder);
     egui::ComboBox::from_id_salt(format!("{id}-coder"))
         .selected_text(coder.clone().unwrap_or_else(|| tr.all_coders.to_owned()))
@@ -176,12 +184,14 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     state.analysis.coder = coder.clone();
     state.analysis.conditions = conditions.clone();
 
-    let (result, computing) = ask_matrix(
-        ui,
-        state,
-        "matrix",
-        matrix_spec(&by, measure, coder, conditions),
-    );
+    let spec = matrix_spec(&by, measure, coder, conditions);
+    // A listed cell belongs to the table it was opened from.
+    let listed_for = format!("{}\u{0}{spec:?}", state.version);
+    if state.analysis.opened_for != listed_for {
+        state.analysis.opened = None;
+        state.analysis.opened_for = listed_for;
+    }
+    let (result, computing) = ask_matrix(ui, state, "matrix", spec);
     let Some(m) = result else {
         if computing {
             ui.horizontal(|ui| {
@@ -215,9 +225,15 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     });
     ui.separator();
     if let Some(cell) = matrix_table_ui(ui, state, &m) {
-        open_cell(state, &m, cell);
+        let coder = state.analysis.coder.clone();
+        match matrix_cell_segments(state, &m, cell, coder.as_deref()) {
+            Ok(opened) => state.analysis.opened = Some(opened),
+            Err(e) => state.error = Some(e.to_string()),
+        }
     }
-    cell_segments_ui(ui, state);
+    let mut opened = state.analysis.opened.take();
+    cell_segments_ui(ui, state, &mut opened);
+    state.analysis.opened = opened;
 }
 
 /// The rows to draw: sorted or in tree order, without the sub-codes of collapsed parents.
@@ -413,34 +429,21 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
     clicked
 }
 
-/// Lists the segments behind cell (row, column) of `m`.
-pub fn open_cell(state: &mut WorkbenchState, m: &Matrix, (i, j): (usize, usize)) {
-    let code_path = m.rows[i].code.clone();
-    let column = m
-        .columns
-        .get(j)
-        .map_or(m.all.label.clone(), |c| c.label.clone());
-    let documents = if j < m.columns.len() {
-        m.column_documents[j].clone()
-    } else {
-        m.column_documents.concat()
-    };
+/// The segments of a code (with its sub-codes) in these documents, of one coder or all.
+pub fn code_segments(
+    state: &WorkbenchState,
+    code_path: &str,
+    documents: Vec<DocumentId>,
+    coder: Option<&str>,
+) -> crate::Result<Vec<Segment>> {
     let code: Option<CodeId> = state
         .codes
         .iter()
         .find(|c| c.path == code_path)
         .map(|c| c.id);
-    let coders = state
-        .analysis
-        .coder
-        .as_ref()
-        .and_then(|name| {
-            state
-                .coders
-                .iter()
-                .find(|c| &c.name == name)
-                .map(|c| vec![c.id])
-        })
+    let coders = coder
+        .and_then(|name| state.coders.iter().find(|c| c.name == name))
+        .map(|c| vec![c.id])
         .unwrap_or_default();
     let filter = match code {
         Some(code) if !documents.is_empty() => SegmentFilter {
@@ -451,59 +454,111 @@ pub fn open_cell(state: &mut WorkbenchState, m: &Matrix, (i, j): (usize, usize))
         },
         _ => SegmentFilter::nothing(),
     };
-    match state.project.segments(&filter) {
-        Ok(segments) => state.analysis.opened = Some((code_path, column, segments)),
-        Err(e) => state.error = Some(e.to_string()),
-    }
+    state.project.segments(&filter)
 }
 
-/// The segments behind the clicked cell; a click jumps to the passage in the browser.
-pub fn cell_segments_ui(ui: &mut Ui, state: &mut WorkbenchState) {
-    let tr = state.tr;
-    let Some((code, column, segments)) = &state.analysis.opened else {
-        return;
+/// The segments behind cell (row, column) of `m`: code, column label and segments.
+pub fn matrix_cell_segments(
+    state: &WorkbenchState,
+    m: &Matrix,
+    (i, j): (usize, usize),
+    coder: Option<&str>,
+) -> crate::Result<(String, String, Vec<Segment>)> {
+    let code = m.rows[i].code.clone();
+    let column = m
+        .columns
+        .get(j)
+        .map_or(m.all.label.clone(), |c| c.label.clone());
+    let documents = if j < m.columns.len() {
+        m.column_documents[j].clone()
+    } else {
+        m.column_documents.concat()
     };
+    let segments = code_segments(state, &code, documents, coder)?;
+    Ok((code, column, segments))
+}
+
+/// What the reader did with a segment list.
+#[derive(Default)]
+pub struct ListAction {
+    pub close: bool,
+    pub jump: Option<SegmentId>,
+}
+
+/// Segments listed under an Analyse view, one line each; a click on a line jumps to the passage.
+pub fn segment_list_ui(
+    ui: &mut Ui,
+    state: &WorkbenchState,
+    id: &str,
+    heading: String,
+    segments: &[Segment],
+    line: impl Fn(&Segment) -> String,
+) -> ListAction {
+    let tr = state.tr;
+    let mut action = ListAction::default();
     ui.separator();
-    let mut jump = None;
-    let mut close = false;
     ui.horizontal(|ui| {
         ui.strong(format!(
-            "{code} × {column}: {} {}",
+            "{heading}: {} {}",
             segments.len(),
             tr.segments_word
         ));
         if ui.small_button("✖").on_hover_text(tr.cancel).clicked() {
-            close = true;
+            action.close = true;
         }
     });
     egui::ScrollArea::vertical()
-        .id_salt("cell-segments")
+        .id_salt(id)
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for segment in segments {
-                let flat: String = segment
-                    .text
+                let flat: String = line(segment)
                     .chars()
                     .map(|c| if c == '\n' { ' ' } else { c })
                     .collect();
-                let text = format!(
-                    "{} · {} · {}: {flat}",
-                    segment.document,
-                    segment.coder,
-                    segment.speaker.as_deref().unwrap_or("–")
-                );
                 if ui
-                    .add(egui::Label::new(text).truncate().sense(Sense::click()))
+                    .add(egui::Label::new(flat).truncate().sense(Sense::click()))
                     .clicked()
                 {
-                    jump = Some(segment.id);
+                    action.jump = Some(segment.id);
                 }
             }
         });
-    if close {
-        state.analysis.opened = None;
+    action
+}
+
+/// How a matrix cell's segment reads in the list: document, coder, speaker and text.
+pub fn matrix_line(segment: &Segment) -> String {
+    format!(
+        "{} · {} · {}: {}",
+        segment.document,
+        segment.coder,
+        segment.speaker.as_deref().unwrap_or("–"),
+        segment.text
+    )
+}
+
+/// The list of a matrix or chart cell, if one is open; closing or a jump is carried out.
+pub fn cell_segments_ui(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    opened: &mut Option<(String, String, Vec<Segment>)>,
+) {
+    let Some((code, column, segments)) = opened.as_ref() else {
+        return;
+    };
+    let action = segment_list_ui(
+        ui,
+        state,
+        "cell-segments",
+        format!("{code} × {column}"),
+        segments,
+        matrix_line,
+    );
+    if action.close {
+        *opened = None;
     }
-    if let Some(id) = jump {
+    if let Some(id) = action.jump {
         state.push(Command::JumpToSegment(id));
         state.central = crate::gui::state::CentralView::Browser;
     }

@@ -10,12 +10,14 @@ use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Plot};
 
 use crate::analysis::matrix::{Matrix, Measure};
 use crate::gui::panes::analysis::{
-    ask_matrix, cell_segments_ui, matrix_choices_ui, matrix_spec, measure_label, open_cell,
+    ask_matrix, cell_segments_ui, matrix_cell_segments, matrix_choices_ui, matrix_spec,
+    measure_label,
 };
 use crate::gui::panes::dialogs::SaveWhat;
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::conditions::conditions_ui;
+use crate::model::Segment;
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,6 +40,10 @@ pub struct ChartsView {
     pub conditions: Vec<(String, String)>,
     /// The code whose sub-codes are shown (path); empty for the top-level codes.
     pub code: Option<String>,
+    /// The bar whose segments are listed: code, column label and segments.
+    pub opened: Option<(String, String, Vec<Segment>)>,
+    /// The project version and spec the listed bar belongs to.
+    opened_for: String,
     /// Where the chart was drawn last (points), for saving it as a picture.
     chart_rect: Option<Rect>,
     /// The window's picture, once the renderer delivered what the save button asked for.
@@ -104,12 +110,13 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     } else {
         measure
     };
-    let (result, computing) = ask_matrix(
-        ui,
-        state,
-        "chart",
-        matrix_spec(&by, spec_measure, coder, conditions),
-    );
+    let spec = matrix_spec(&by, spec_measure, coder, conditions);
+    let listed_for = format!("{}\u{0}{kind:?}\u{0}{code}\u{0}{spec:?}", state.version);
+    if state.charts.opened_for != listed_for {
+        state.charts.opened = None;
+        state.charts.opened_for = listed_for;
+    }
+    let (result, computing) = ask_matrix(ui, state, "chart", spec);
     let Some(m) = result else {
         if computing {
             ui.spinner();
@@ -137,7 +144,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         }
     });
     ui.separator();
-    let list_height = if state.analysis.opened.is_some() {
+    let list_height = if state.charts.opened.is_some() {
         200.0
     } else {
         0.0
@@ -150,9 +157,15 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     if let Some((path, column)) = clicked
         && let Some(row) = m.rows.iter().position(|r| r.code == path)
     {
-        open_cell(state, &m, (row, column));
+        let coder = state.charts.coder.clone();
+        match matrix_cell_segments(state, &m, (row, column), coder.as_deref()) {
+            Ok(opened) => state.charts.opened = Some(opened),
+            Err(e) => state.error = Some(e.to_string()),
+        }
     }
-    cell_segments_ui(ui, state);
+    let mut opened = state.charts.opened.take();
+    cell_segments_ui(ui, state, &mut opened);
+    state.charts.opened = opened;
 }
 
 /// The rows shown as series: the direct sub-codes of `parent` (or the top-level codes).

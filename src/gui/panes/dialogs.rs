@@ -325,6 +325,8 @@ pub fn exchange_report_ui(ui: &mut Ui, report: &str, tr: &Tr) -> bool {
     let mut close = false;
     egui::Window::new(tr.exchange_report)
         .open(&mut open)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ui.ctx().content_rect().center())
         .default_size([680.0, 420.0])
         .show(ui.ctx(), |ui| {
             egui::ScrollArea::vertical()

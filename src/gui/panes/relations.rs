@@ -9,6 +9,7 @@ use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, Coocc
 use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
 use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
 use crate::gui::command::Command;
+use crate::gui::panes::analysis::{code_segments, coder_choice_ui, segment_list_ui};
 use crate::gui::state::WorkbenchState;
 use crate::model::{CodeId, Segment};
 use crate::project::SegmentFilter;
@@ -19,8 +20,15 @@ pub struct RelationsView {
     pub conditions: Vec<String>,
     pub unit: Unit,
     pub scope: CooccurrenceScope,
+    pub crosstab_coder: Option<String>,
+    pub cooccurrence_coder: Option<String>,
+    /// The crosstab cell whose segments are listed: title and segments.
+    pub crosstab_opened: Option<(String, Vec<Segment>)>,
     /// The co-occurrence cell whose passages are listed.
     pub opened: Option<(String, Vec<Segment>)>,
+    /// The project version and spec each listed cell belongs to.
+    crosstab_opened_for: String,
+    opened_for: String,
 }
 
 impl Default for RelationsView {
@@ -29,7 +37,12 @@ impl Default for RelationsView {
             conditions: vec!["Trägerschaft=zkT".into(), "Trägerschaft=gE".into()],
             unit: Unit::Segments,
             scope: CooccurrenceScope::Overlap,
+            crosstab_coder: None,
+            cooccurrence_coder: None,
+            crosstab_opened: None,
             opened: None,
+            crosstab_opened_for: String::new(),
+            opened_for: String::new(),
         }
     }
 }
@@ -49,6 +62,10 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             Unit::Documents,
             tr.count_documents_once,
         );
+        ui.separator();
+        let mut coder = state.relations.crosstab_coder.clone();
+        coder_choice_ui(ui, state, "crosstab", &mut coder);
+        state.relations.crosstab_coder = coder;
     });
     let mut remove = None;
     for (i, condition) in state.relations.conditions.iter_mut().enumerate() {
@@ -94,8 +111,13 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let spec = CrosstabSpec {
         conditions: parsed,
         unit: state.relations.unit,
-        coder: None,
+        coder: state.relations.crosstab_coder.clone(),
     };
+    let listed_for = format!("{}\u{0}{spec:?}", state.version);
+    if state.relations.crosstab_opened_for != listed_for {
+        state.relations.crosstab_opened = None;
+        state.relations.crosstab_opened_for = listed_for;
+    }
     let latest = state.worker.ask(
         ui.ctx(),
         "crosstab",
@@ -117,6 +139,13 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         return;
     };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let list_height = if state.relations.crosstab_opened.is_some() {
+        200.0
+    } else {
+        0.0
+    };
+    let table_height = (ui.available_height() - list_height).max(120.0);
+    let mut clicked: Option<(usize, usize)> = None;
     egui::ScrollArea::horizontal()
         .id_salt("crosstab-wide")
         .show(ui, |ui| {
@@ -124,6 +153,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .id_salt("crosstab")
                 .striped(true)
                 .auto_shrink([false, false])
+                .max_scroll_height(table_height)
                 .column(Column::initial(260.0).resizable(true).clip(true))
                 .columns(
                     Column::initial(150.0).resizable(true).clip(true),
@@ -142,7 +172,8 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 })
                 .body(|body| {
                     body.rows(row_height, table.rows.len(), |mut row| {
-                        let r = &table.rows[row.index()];
+                        let row_index = row.index();
+                        let r = &table.rows[row_index];
                         row.col(|ui| {
                             ui.horizontal(|ui| {
                                 ui.add_space(r.depth as f32 * 14.0);
@@ -158,7 +189,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                                 .map_or(table.all.label.as_str(), |c| c.label.as_str());
                             row.col(|ui| {
                                 let (rect, response) =
-                                    ui.allocate_exact_size(ui.available_size(), Sense::hover());
+                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
                                 ui.painter().text(
                                     rect.left_center(),
                                     egui::Align2::LEFT_CENTER,
@@ -166,12 +197,50 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                                     egui::FontId::proportional(13.0),
                                     ui.visuals().text_color(),
                                 );
-                                response.accessible_name(format!("{} × {column}: {value}", r.code));
+                                let response = response
+                                    .accessible_name(format!("{} × {column}: {value}", r.code));
+                                if response.clicked() {
+                                    clicked = Some((row_index, j));
+                                }
                             });
                         }
                     });
                 });
         });
+    if let Some((i, j)) = clicked {
+        let code = table.rows[i].code.clone();
+        let (column, documents) = match table.columns.get(j) {
+            Some(c) => (c.label.clone(), table.column_documents[j].clone()),
+            None => (
+                table.all.label.clone(),
+                state.documents.iter().map(|d| d.id).collect(),
+            ),
+        };
+        let coder = state.relations.crosstab_coder.clone();
+        match code_segments(state, &code, documents, coder.as_deref()) {
+            Ok(segments) => {
+                state.relations.crosstab_opened = Some((format!("{code} × {column}"), segments));
+            }
+            Err(e) => state.error = Some(e.to_string()),
+        }
+    }
+    if let Some((title, segments)) = &state.relations.crosstab_opened {
+        let action = segment_list_ui(
+            ui,
+            state,
+            "crosstab-segments",
+            title.clone(),
+            segments,
+            |s| format!("{} · {} · {}: {}", s.jobcenter, s.document, s.coder, s.text),
+        );
+        if action.close {
+            state.relations.crosstab_opened = None;
+        }
+        if let Some(id) = action.jump {
+            state.push(Command::JumpToSegment(id));
+            state.central = crate::gui::state::CentralView::Browser;
+        }
+    }
 }
 
 /// Draws the code relations (co-occurrence) and the passages behind a clicked cell.
@@ -194,21 +263,33 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             CooccurrenceScope::Document,
             tr.scope_document,
         );
+        ui.separator();
+        let mut coder = state.relations.cooccurrence_coder.clone();
+        coder_choice_ui(ui, state, "cooccurrence", &mut coder);
+        state.relations.cooccurrence_coder = coder;
     });
     ui.separator();
-    let scope = state.relations.scope;
+    let spec = CooccurrenceSpec {
+        scope: state.relations.scope,
+        coder: state.relations.cooccurrence_coder.clone(),
+    };
+    let listed_for = format!("{}\u{0}{spec:?}", state.version);
+    if state.relations.opened_for != listed_for {
+        state.relations.opened = None;
+        state.relations.opened_for = listed_for.clone();
+    }
     let latest = state.worker.ask(
         ui.ctx(),
         "cooccurrence",
-        format!("{scope:?}"),
+        format!("{spec:?}"),
         state.version,
         move |data, project| {
-            let turns = if scope == CooccurrenceScope::Turn {
+            let turns = if spec.scope == CooccurrenceScope::Turn {
                 load_turns(project, data)?
             } else {
                 DocumentTurns::new()
             };
-            cooccurrence::cooccurrence(data, &CooccurrenceSpec { scope, coder: None }, &turns)
+            cooccurrence::cooccurrence(data, &spec, &turns)
         },
     );
     if let Some(error) = latest.error {
@@ -334,10 +415,19 @@ fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: 
         return;
     };
     let scope = state.relations.scope;
+    // With a coder chosen, only that coder's segments meet, as in the table.
+    let coders = state
+        .relations
+        .cooccurrence_coder
+        .as_ref()
+        .and_then(|name| state.coders.iter().find(|c| &c.name == name))
+        .map(|c| vec![c.id])
+        .unwrap_or_default();
     let result = AnalysisData::load(&state.project).and_then(|data| {
         let turns = turns_for(state, &data, scope)?;
         let segments = state.project.segments(&SegmentFilter {
             codes: vec![a, b],
+            coders,
             ..SegmentFilter::default()
         })?;
         Ok(cooccurrence::passages(&segments, a, b, scope, &turns))
@@ -352,42 +442,21 @@ fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: 
 }
 
 fn passages_ui(ui: &mut Ui, state: &mut WorkbenchState) {
-    let tr = state.tr;
     let Some((title, passages)) = &state.relations.opened else {
         return;
     };
-    ui.separator();
-    let mut close = false;
-    let mut jump = None;
-    ui.horizontal(|ui| {
-        ui.strong(format!("{title}: {} {}", passages.len(), tr.segments_word));
-        if ui.small_button("✖").on_hover_text(tr.cancel).clicked() {
-            close = true;
-        }
-    });
-    egui::ScrollArea::vertical()
-        .id_salt("relation-passages")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for s in passages {
-                let flat: String = s
-                    .text
-                    .chars()
-                    .map(|c| if c == '\n' { ' ' } else { c })
-                    .collect();
-                let line = format!("{} · {} · {}: {flat}", s.document, s.code, s.coder);
-                if ui
-                    .add(egui::Label::new(line).truncate().sense(Sense::click()))
-                    .clicked()
-                {
-                    jump = Some(s.id);
-                }
-            }
-        });
-    if close {
+    let action = segment_list_ui(
+        ui,
+        state,
+        "relation-passages",
+        title.clone(),
+        passages,
+        |s| format!("{} · {} · {}: {}", s.document, s.code, s.coder, s.text),
+    );
+    if action.close {
         state.relations.opened = None;
     }
-    if let Some(id) = jump {
+    if let Some(id) = action.jump {
         state.push(Command::JumpToSegment(id));
     }
 }
