@@ -734,11 +734,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let p = Project::open(&project)?;
             let data = AnalysisData::load(&p)?;
             let spec = MatrixSpec {
-                by: if crate::project::fold(&by) == "jobcenter" {
-                    Columns::Jobcenter
-                } else {
-                    Columns::Attribute(by)
-                },
+                by: columns_by(by),
                 measure: match value {
                     MeasureArg::Segments => Measure::Segments,
                     MeasureArg::Documents => Measure::Documents,
@@ -778,11 +774,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 None => String::new(),
             };
             let spec = MatrixSpec {
-                by: if crate::project::fold(&by) == "jobcenter" {
-                    Columns::Jobcenter
-                } else {
-                    Columns::Attribute(by)
-                },
+                by: columns_by(by),
                 measure: Measure::Segments,
                 coder,
                 conditions: assignments(&conditions)?,
@@ -1149,6 +1141,15 @@ fn assignments(pairs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// A code as a table row names it: its name indented by depth; in CSV its full path.
+/// `--by`: `jobcenter` (in any case) or an attribute name.
+fn columns_by(by: String) -> Columns {
+    if crate::project::fold(&by) == "jobcenter" {
+        Columns::Jobcenter
+    } else {
+        Columns::Attribute(by)
+    }
+}
+
 fn code_label(format: Format, path: &str, depth: usize) -> String {
     if format == Format::Table {
         format!("{}{}", "  ".repeat(depth), leaf(path))

@@ -51,6 +51,37 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
     let before = cell_label(&path, code, "Digitale Vorreiter");
     assert!(h.query_by_label(&before).is_some(), "{before}");
 
+    // A click on the cell lists the type's segments of that code.
+    h.get_by_label(&before).click();
+    h.run();
+    let (title, segments) = h
+        .state()
+        .state
+        .as_ref()
+        .unwrap()
+        .typology
+        .opened
+        .clone()
+        .expect("the cell lists its segments");
+    assert_eq!(title, format!("{code} × Digitale Vorreiter"));
+    let project = Project::open(&path).unwrap();
+    let vorreiter: Vec<String> = project
+        .jobcenters()
+        .unwrap()
+        .into_iter()
+        .filter(|j| {
+            j.attributes
+                .contains(&("Digitalisierungstyp".into(), "Digitale Vorreiter".into()))
+        })
+        .map(|j| j.name)
+        .collect();
+    assert!(!segments.is_empty());
+    assert!(
+        segments
+            .iter()
+            .all(|s| s.code == code && vorreiter.contains(&s.jobcenter))
+    );
+
     // Rheinau becomes a "Digitale Vorreiter": the attribute changes in the file and the profile
     // is recomputed.
     h.get_by_label("Digitalisierungstyp Jobcenter Rheinau")
@@ -59,7 +90,6 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Digitale Vorreiter")
         .click();
     settle(&mut h);
-    let project = Project::open(&path).unwrap();
     let rheinau = project.jobcenter("Jobcenter Rheinau").unwrap();
     assert!(
         rheinau

@@ -49,6 +49,23 @@ pub struct Latest<T> {
     pub computing: bool,
 }
 
+impl<T> Latest<T> {
+    /// Shows the error, or a spinner while computing; the result to draw, if there is one.
+    pub fn show(self, ui: &mut egui::Ui, computing_label: &str) -> Option<Arc<T>> {
+        if let Some(error) = self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+            return None;
+        }
+        if self.computing {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(computing_label);
+            });
+        }
+        self.result
+    }
+}
+
 /// The worker thread and the views' results.
 pub struct AnalysisWorker {
     jobs: Sender<Job>,

@@ -21,6 +21,7 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub evidence_one: &'static str,
     pub exchange_report: &'static str,
     pub export_qdc_dots: &'static str,
     pub export_qdpx_hint: &'static str,
@@ -202,6 +203,7 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    evidence_one: "Beleg",
     exchange_report: "Bericht des REFI-QDA-Imports",
     export_qdc_dots: "Codebuch exportieren (.qdc) …",
     export_qdpx_hint: "Für MAXQDA, ATLAS.ti, NVivo, QualCoder: Dokumente, Codesystem, Codierungen, Memos, Merkmale",
@@ -383,6 +385,7 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    evidence_one: "evidence",
     exchange_report: "REFI-QDA import report",
     export_qdc_dots: "Export codebook (.qdc) …",
     export_qdpx_hint: "For MAXQDA, ATLAS.ti, NVivo, QualCoder: documents, code system, codings, memos, attributes",

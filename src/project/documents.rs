@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
+use super::log::Change;
 use super::{Project, attributes, jobcenters, new_guid};
 use crate::coding::range::{CharPos, CharRange, char_len};
 use crate::error::{Error, Result};
@@ -52,55 +53,19 @@ impl Project {
             return Err(Error::NoJobcenter);
         }
         let (jobcenter, _) = jobcenters::ensure(&mut change, &doc.jobcenter)?;
-        let text_id: i64 = match change
-            .tx()
-            .query_row("SELECT id FROM texts WHERE sha256 = ?1", [&hash], |r| {
-                r.get(0)
-            })
-            .optional()?
-        {
-            Some(id) => id,
-            None => {
-                change.tx().execute(
-                    "INSERT INTO texts (sha256, char_len, body) VALUES (?1, ?2, ?3)",
-                    params![hash, char_len(&doc.text) as i64, doc.text],
-                )?;
-                change.tx().last_insert_rowid()
-            }
-        };
-        let position: i64 = change.tx().query_row(
-            "SELECT coalesce(max(position), -1) + 1 FROM documents",
-            [],
-            |r| r.get(0),
+        let id = insert_document(
+            &mut change,
+            &DocumentRow {
+                jobcenter,
+                name: &doc.name,
+                text: &doc.text,
+                source_name: &doc.source_name,
+                encoding: &doc.encoding,
+                guid: &new_guid(),
+                imported_at: None,
+                turns: &doc.turns,
+            },
         )?;
-        let id = change.insert(
-            "documents",
-            "INSERT INTO documents (jobcenter_id, name, text_id, source_name, encoding, position, guid, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-            &[
-                &jobcenter.0,
-                &doc.name,
-                &text_id,
-                &doc.source_name,
-                &doc.encoding,
-                &position,
-                &new_guid(),
-            ],
-        )?;
-        for (ordinal, turn) in doc.turns.iter().enumerate() {
-            change.insert(
-                "turns",
-                r#"INSERT INTO turns (document_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
-                &[
-                    &id,
-                    &(ordinal as i64),
-                    &turn.speaker,
-                    &turn.timestamp,
-                    &(turn.range.start.0 as i64),
-                    &(turn.range.end.0 as i64),
-                ],
-            )?;
-        }
         for (key, value) in &doc.attributes {
             attributes::set_value(&mut change, Scope::Document, id, key, value)?;
         }
@@ -201,6 +166,76 @@ impl Project {
             })
             .collect()
     }
+}
+
+/// A document as it goes into the table, with its speaker turns.
+pub(super) struct DocumentRow<'a> {
+    pub jobcenter: JobcenterId,
+    pub name: &'a str,
+    pub text: &'a str,
+    pub source_name: &'a str,
+    pub encoding: &'a str,
+    pub guid: &'a str,
+    /// ISO 8601; now if `None`.
+    pub imported_at: Option<&'a str>,
+    pub turns: &'a [Turn],
+}
+
+/// Stores a document within a change: its text (content-addressed, shared with an identical one
+/// stored before), the document after the others, and its turns. Returns the document's row id.
+pub(super) fn insert_document(change: &mut Change<'_>, row: &DocumentRow<'_>) -> Result<i64> {
+    let hash = content_hash(row.text);
+    let text_id: i64 = match change
+        .tx()
+        .query_row("SELECT id FROM texts WHERE sha256 = ?1", [&hash], |r| {
+            r.get(0)
+        })
+        .optional()?
+    {
+        Some(id) => id,
+        None => {
+            change.tx().execute(
+                "INSERT INTO texts (sha256, char_len, body) VALUES (?1, ?2, ?3)",
+                params![hash, char_len(row.text) as i64, row.text],
+            )?;
+            change.tx().last_insert_rowid()
+        }
+    };
+    let position: i64 = change.tx().query_row(
+        "SELECT coalesce(max(position), -1) + 1 FROM documents",
+        [],
+        |r| r.get(0),
+    )?;
+    let id = change.insert(
+        "documents",
+        "INSERT INTO documents (jobcenter_id, name, text_id, source_name, encoding, position, guid, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+        &[
+            &row.jobcenter.0,
+            &row.name as &dyn rusqlite::ToSql,
+            &text_id,
+            &row.source_name,
+            &row.encoding,
+            &position,
+            &row.guid,
+            &row.imported_at,
+        ],
+    )?;
+    for (ordinal, turn) in row.turns.iter().enumerate() {
+        change.insert(
+            "turns",
+            r#"INSERT INTO turns (document_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
+            &[
+                &id,
+                &(ordinal as i64),
+                &turn.speaker,
+                &turn.timestamp,
+                &(turn.range.start.0 as i64),
+                &(turn.range.end.0 as i64),
+            ],
+        )?;
+    }
+    Ok(id)
 }
 
 pub(super) fn find(conn: &Connection, name: &str) -> Result<Option<DocumentId>> {

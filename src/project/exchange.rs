@@ -6,10 +6,11 @@ use std::fmt;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::documents::DocumentRow;
 use super::log::Change;
 use super::{Project, attributes, codes, content_hash, documents, jobcenters, new_guid};
 use crate::coding::codebook;
-use crate::coding::range::{CharRange, TextIndex, char_len};
+use crate::coding::range::{CharRange, TextIndex};
 use crate::error::Result;
 use crate::exchange::refi::bundle::{
     Bundle, BundleCode, BundleSegment, Case, Source, User, Variable, VariableScope, normalise_guid,
@@ -820,62 +821,23 @@ impl Importer<'_, '_> {
         name: &str,
         jobcenter: JobcenterId,
     ) -> Result<i64> {
-        let hash = content_hash(&source.text);
-        let text_id: i64 = match self
-            .tx()
-            .query_row("SELECT id FROM texts WHERE sha256 = ?1", [&hash], |r| {
-                r.get(0)
-            })
-            .optional()?
-        {
-            Some(id) => id,
-            None => {
-                self.tx().execute(
-                    "INSERT INTO texts (sha256, char_len, body) VALUES (?1, ?2, ?3)",
-                    params![hash, char_len(&source.text) as i64, source.text],
-                )?;
-                self.tx().last_insert_rowid()
-            }
-        };
-        let position: i64 = self.tx().query_row(
-            "SELECT coalesce(max(position), -1) + 1 FROM documents",
-            [],
-            |r| r.get(0),
-        )?;
         let guid = usable_guid(self.tx(), "documents", &source.guid)?;
         let imported_at = timestamp_or_now(self.tx(), &source.created_at)?;
         let source_name = format!("{name}.txt");
-        let id = self.change.insert(
-            "documents",
-            "INSERT INTO documents (jobcenter_id, name, text_id, source_name, encoding, position, guid, imported_at)
-             VALUES (?1, ?2, ?3, ?4, 'UTF-8', ?5, ?6, ?7)",
-            &[
-                &jobcenter.0,
-                &name,
-                &text_id,
-                &source_name,
-                &position,
-                &guid,
-                &imported_at,
-            ],
+        let turns = crate::corpus::turns::find_turns(&source.text);
+        let id = documents::insert_document(
+            self.change,
+            &DocumentRow {
+                jobcenter,
+                name,
+                text: &source.text,
+                source_name: &source_name,
+                encoding: "UTF-8",
+                guid: &guid,
+                imported_at: Some(&imported_at),
+                turns: &turns,
+            },
         )?;
-        for (ordinal, turn) in crate::corpus::turns::find_turns(&source.text)
-            .iter()
-            .enumerate()
-        {
-            self.change.insert(
-                "turns",
-                r#"INSERT INTO turns (document_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
-                &[
-                    &id,
-                    &(ordinal as i64),
-                    &turn.speaker,
-                    &turn.timestamp,
-                    &(turn.range.start.0 as i64),
-                    &(turn.range.end.0 as i64),
-                ],
-            )?;
-        }
         Ok(id)
     }
 

@@ -498,11 +498,12 @@ pub fn segment_list_ui(
     let mut action = ListAction::default();
     ui.separator();
     ui.horizontal(|ui| {
-        ui.strong(format!(
-            "{heading}: {} {}",
-            segments.len(),
+        let word = if segments.len() == 1 {
+            tr.segment
+        } else {
             tr.segments_word
-        ));
+        };
+        ui.strong(format!("{heading}: {} {word}", segments.len()));
         if ui.small_button("✖").on_hover_text(tr.cancel).clicked() {
             action.close = true;
         }

@@ -197,11 +197,24 @@ fn color_of(state: &WorkbenchState, path: &str) -> Color32 {
         .map_or(Color32::GRAY, |c| code_color(&c.color))
 }
 
-/// The legend in the code system's order, top right.
-fn legend() -> Legend {
-    Legend::default()
-        .follow_insertion_order(true)
-        .position(egui_plot::Corner::RightTop)
+/// A fixed chart (no zoom, drag or scroll: a click opens segments) with one group per label from
+/// top to bottom on the y axis, and the legend in the code system's order, top right.
+fn chart_plot(id: &'static str, height: f32, labels: Vec<String>) -> Plot<'static> {
+    let n = labels.len();
+    Plot::new(id)
+        .height(height - 30.0)
+        .legend(
+            Legend::default()
+                .follow_insertion_order(true)
+                .position(egui_plot::Corner::RightTop),
+        )
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .y_grid_spacer(column_marks(n))
+        .y_axis_formatter(move |mark, _| group_label(&labels, mark.value))
+        .y_axis_min_width(150.0)
 }
 
 fn leaf(path: &str) -> &str {
@@ -287,16 +300,7 @@ fn bars_ui(
         .flat_map(|&i| m.rows[i].cells.iter())
         .map(|c| c.value(measure))
         .fold(0.0_f64, f64::max);
-    let response = Plot::new("chart-bars")
-        .height(height - 30.0)
-        .legend(legend())
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_boxed_zoom(false)
-        .y_grid_spacer(column_marks(n))
-        .y_axis_formatter(move |mark, _| group_label(&labels, mark.value))
-        .y_axis_min_width(150.0)
+    let response = chart_plot("chart-bars", height, labels)
         .x_axis_label(measure_label(measure, state))
         .include_x(0.0)
         // Room on the right for the legend.
@@ -392,16 +396,7 @@ fn profile_ui(
         charts.push(chart);
     }
     let labels = profile.columns.clone();
-    let response = Plot::new("chart-profile")
-        .height(height - 30.0)
-        .legend(legend())
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_boxed_zoom(false)
-        .y_grid_spacer(column_marks(n))
-        .y_axis_formatter(move |mark, _| group_label(&labels, mark.value))
-        .y_axis_min_width(150.0)
+    let response = chart_plot("chart-profile", height, labels)
         .x_axis_label(tr.profile_share)
         .include_x(0.0)
         .include_x(140.0)

@@ -125,17 +125,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         state.version,
         move |data, _| crosstab::crosstab(data, &spec),
     );
-    if let Some(error) = latest.error {
-        ui.colored_label(ui.visuals().error_fg_color, error);
-        return;
-    }
-    if latest.computing {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.weak(tr.computing);
-        });
-    }
-    let Some(table) = latest.result else {
+    let Some(table) = latest.show(ui, tr.computing) else {
         return;
     };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
@@ -292,17 +282,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             cooccurrence::cooccurrence(data, &spec, &turns)
         },
     );
-    if let Some(error) = latest.error {
-        ui.colored_label(ui.visuals().error_fg_color, error);
-        return;
-    }
-    if latest.computing {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.weak(tr.computing);
-        });
-    }
-    let Some(table) = latest.result else {
+    let Some(table) = latest.show(ui, tr.computing) else {
         return;
     };
     let heat = ui.visuals().selection.bg_fill;

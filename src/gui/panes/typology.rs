@@ -101,15 +101,10 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         state.version,
         move |data, _| typology::typology(data, &spec),
     );
-    if let Some(error) = latest.error {
-        ui.colored_label(ui.visuals().error_fg_color, error);
-        return;
-    }
-    let Some(t) = latest.result else {
-        ui.spinner();
+    let Some(t) = latest.show(ui, tr.computing) else {
         return;
     };
-    profile_ui(ui, state, &t, latest.computing);
+    profile_ui(ui, state, &t);
 }
 
 /// The jobcenters with their type, evidence count, and the evidence of the chosen one.
@@ -189,7 +184,12 @@ fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
                             });
                         }
                         let n = counts.get(&j.id).copied().unwrap_or(0);
-                        ui.label(format!("{n} {}", tr.evidence_short))
+                        let word = if n == 1 {
+                            tr.evidence_one
+                        } else {
+                            tr.evidence_short
+                        };
+                        ui.label(format!("{n} {word}"))
                             .on_hover_text(tr.evidence_hint);
                         ui.end_row();
                     }
@@ -277,14 +277,15 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                         .chars()
                         .map(|c| if c == '\n' { ' ' } else { c })
                         .collect();
+                    // The note says why; it comes first, the passage follows.
                     let note = if e.note.is_empty() {
                         String::new()
                     } else {
-                        format!(" — {}", e.note)
+                        format!("„{}“ · ", e.note)
                     };
                     if ui
                         .add(
-                            egui::Label::new(format!("{} · {leaf}: {flat}{note}", e.document))
+                            egui::Label::new(format!("{note}{} · {leaf}: {flat}", e.document))
                                 .truncate()
                                 .sense(Sense::click()),
                         )
@@ -306,7 +307,7 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 }
 
 /// The types' code profiles side by side; a click on a cell lists its segments.
-fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: bool) {
+fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology) {
     let tr = state.tr;
     let top = typology::separating_codes(t, 5);
     ui.strong(tr.separating_codes);
@@ -334,9 +335,6 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
             ui.ctx()
                 .copy_text(crate::exchange::csv::tab_separated(&t.table(&t.rows)));
             state.message = Some(tr.copied.to_owned());
-        }
-        if computing {
-            ui.spinner();
         }
     });
     if !t.unassigned_jobcenters.is_empty() {
