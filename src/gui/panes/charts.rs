@@ -199,10 +199,9 @@ fn color_of(state: &WorkbenchState, path: &str) -> Color32 {
 
 /// A fixed chart (no zoom, drag or scroll: a click opens segments) with one group per label from
 /// top to bottom on the y axis, and the legend in the code system's order, top right.
-fn chart_plot(id: &'static str, height: f32, labels: Vec<String>) -> Plot<'static> {
+fn chart_plot(id: &'static str, labels: Vec<String>) -> Plot<'static> {
     let n = labels.len();
     Plot::new(id)
-        .height(height - 30.0)
         .legend(
             Legend::default()
                 .follow_insertion_order(true)
@@ -300,20 +299,12 @@ fn bars_ui(
         .flat_map(|&i| m.rows[i].cells.iter())
         .map(|c| c.value(measure))
         .fold(0.0_f64, f64::max);
-    let response = chart_plot("chart-bars", height, labels)
+    let plot = chart_plot("chart-bars", labels)
         .x_axis_label(measure_label(measure, state))
         .include_x(0.0)
         // Room on the right for the legend.
-        .include_x(largest * 1.4)
-        .show(ui, |plot| {
-            for chart in charts {
-                plot.bar_chart(chart);
-            }
-            plot.response()
-                .clicked()
-                .then(|| plot.pointer_coordinate())
-                .flatten()
-        });
+        .include_x(largest * 1.4);
+    let response = show_chart(ui, plot, charts, height, n, rows.len() as f32 * 8.0 + 8.0);
     state.charts.chart_rect = Some(title_rect.union(response.response.rect));
     response
         .response
@@ -329,6 +320,35 @@ fn bars_ui(
     let r = &m.rows[*row];
     let value = r.cells[j].value(m.measure);
     (point.x >= 0.0 && point.x <= value).then(|| (r.code.clone(), j))
+}
+
+/// Draws the bars in `height`, or taller with a scroll bar when the groups would get less than
+/// `per_group` points each (60 jobcenters); the clicked point, if any.
+fn show_chart(
+    ui: &mut Ui,
+    plot: Plot<'static>,
+    charts: Vec<BarChart>,
+    height: f32,
+    groups: usize,
+    per_group: f32,
+) -> egui_plot::PlotResponse<Option<egui_plot::PlotPoint>> {
+    let visible = height - 30.0;
+    let needed = groups as f32 * per_group + 60.0;
+    egui::ScrollArea::vertical()
+        .id_salt("chart-scroll")
+        .max_height(visible)
+        .show(ui, |ui| {
+            plot.height(visible.max(needed)).show(ui, |plot| {
+                for chart in charts {
+                    plot.bar_chart(chart);
+                }
+                plot.response()
+                    .clicked()
+                    .then(|| plot.pointer_coordinate())
+                    .flatten()
+            })
+        })
+        .inner
 }
 
 /// The label of the group at `y` (top to bottom), or nothing between groups.
@@ -396,19 +416,11 @@ fn profile_ui(
         charts.push(chart);
     }
     let labels = profile.columns.clone();
-    let response = chart_plot("chart-profile", height, labels)
+    let plot = chart_plot("chart-profile", labels)
         .x_axis_label(tr.profile_share)
         .include_x(0.0)
-        .include_x(140.0)
-        .show(ui, |plot| {
-            for chart in charts {
-                plot.bar_chart(chart);
-            }
-            plot.response()
-                .clicked()
-                .then(|| plot.pointer_coordinate())
-                .flatten()
-        });
+        .include_x(140.0);
+    let response = show_chart(ui, plot, charts, height, n, 16.0);
     state.charts.chart_rect = Some(title_rect.union(response.response.rect));
     response
         .response
