@@ -7,26 +7,25 @@ mod common;
 
 use common::{Scratch, fixture, settle};
 use egui::accesskit::Role;
-use egui::{Key, Modifiers, Vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::state::Settings;
 use kodierwerk::model::Segment;
 
 type App = Harness<'static, KodierwerkApp>;
 
 /// The workbench on a fresh fixture (the scratch folder must outlive the harness).
 fn workbench(s: &Scratch) -> App {
+    workbench_wide(s, 1600.0)
+}
+
+/// The workbench `width` points wide: the crosstab's five columns of 150 points overflow the
+/// central panel of the usual 1600 (its Gesamt column lies under the right panel until scrolled),
+/// so a click on Gesamt needs a wider window.
+fn workbench_wide(s: &Scratch, width: f32) -> App {
     let path = std::path::PathBuf::from(fixture(s));
-    let settings = Settings {
-        coder: "Tester".into(),
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1600.0, 1000.0))
-        .with_max_steps(40)
-        .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings));
+    let mut h = common::workbench_on(&path, width);
     h.run();
     h
 }
@@ -170,6 +169,44 @@ fn open_relation_cell(h: &mut App, name: &str) -> (String, Vec<Segment>) {
         .opened
         .clone()
         .unwrap_or_else(|| panic!("{name} opened nothing"))
+}
+
+/// Clicks the crosstab cell of that full name; returns the title and segments it opened.
+fn open_crosstab_cell(h: &mut App, name: &str) -> (String, Vec<Segment>) {
+    h.get_by_label(name).click();
+    h.run();
+    h.state()
+        .state
+        .as_ref()
+        .unwrap()
+        .relations
+        .crosstab_opened
+        .clone()
+        .unwrap_or_else(|| panic!("{name} opened nothing"))
+}
+
+/// The headings of the segment lists shown, e.g. `A × JC Nord: 5 Segmente` (a label's text is
+/// its AccessKit value).
+fn list_headings(h: &App) -> Vec<String> {
+    h.root()
+        .children_recursive()
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            if node.role() == Role::Label {
+                node.value()
+            } else {
+                node.label()
+            }
+        })
+        .filter(|l| {
+            l.contains(" × ")
+                && l.rsplit_once(": ").is_some_and(|(_, tail)| {
+                    tail.split_once(' ').is_some_and(|(n, word)| {
+                        n.parse::<usize>().is_ok() && (word == "Segmente" || word == "Segment")
+                    })
+                })
+        })
+        .collect()
 }
 
 /// The columns of the matrix by jobcenter: Ost has no documents and is a column of zeros.
@@ -479,26 +516,30 @@ fn type_condition(h: &mut App, n: usize, text: &str) {
     h.run();
 }
 
+/// Types `cli_analysis`'s four conditions into the crosstab: two fields to begin with, two more
+/// by the button.
+fn type_conditions(h: &mut App) {
+    type_condition(h, 1, CONDITIONS[0]);
+    type_condition(h, 2, CONDITIONS[1]);
+    h.get_by_label("+ Bedingung").click();
+    h.run();
+    h.get_by_label("+ Bedingung").click();
+    h.run();
+    type_condition(h, 3, CONDITIONS[2]);
+    type_condition(h, 4, CONDITIONS[3]);
+    settle(h);
+    assert_eq!(
+        h.state().state.as_ref().unwrap().relations.conditions,
+        CONDITIONS
+    );
+}
+
 #[test]
 fn the_crosstab_shows_every_hand_counted_number() {
     let s = Scratch::new();
     let mut h = workbench(&s);
     tab(&mut h, "Kreuztabelle");
-
-    // Two fields to begin with; two more by the button.
-    type_condition(&mut h, 1, CONDITIONS[0]);
-    type_condition(&mut h, 2, CONDITIONS[1]);
-    h.get_by_label("+ Bedingung").click();
-    h.run();
-    h.get_by_label("+ Bedingung").click();
-    h.run();
-    type_condition(&mut h, 3, CONDITIONS[2]);
-    type_condition(&mut h, 4, CONDITIONS[3]);
-    settle(&mut h);
-    assert_eq!(
-        h.state().state.as_ref().unwrap().relations.conditions,
-        CONDITIONS
-    );
+    type_conditions(&mut h);
 
     // Columns: zkT = nord1 nord2 west1, zkT & Land = nord1 nord2, gE & (Stadt|Land) = sued1,
     // gE & Land = Ost, no documents. Segments per document, codes with sub-codes:
@@ -655,4 +696,358 @@ fn code_relations_show_every_hand_counted_number_and_their_passages() {
             ("B", &["1", "1", "2", "0"]),
         ],
     );
+}
+
+#[test]
+fn a_click_on_a_crosstab_cell_lists_exactly_its_segments() {
+    let s = Scratch::new();
+    let mut h = workbench_wide(&s, 2000.0);
+    tab(&mut h, "Kreuztabelle");
+    type_conditions(&mut h);
+
+    // zkT = nord1 nord2 west1; A with its sub-codes there: s1 s3 s4 s5 s6 u1 u2.
+    let (title, segments) = open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 7");
+    assert_eq!(title, "A × Trägerschaft=zkT");
+    expect_segments("A × zkT", &segments, &[S1, S3, S4, S5, S6, U1, U2]);
+    // The list says so, and shows each segment with its jobcenter, document and coder.
+    assert_eq!(list_headings(&h), ["A × Trägerschaft=zkT: 7 Segmente"]);
+    for line in [
+        "JC Nord · nord1 · Ben: I: Wie ist das",
+        "JC Nord · nord1 · Anna: Gut und schlecht.",
+        "JC West · west1 · Anna: Warum?",
+        "JC West · west1 · Ben: Weil es so ist.",
+    ] {
+        assert!(h.query_by_label(line).is_some(), "{line}");
+    }
+    // zkT & Land = nord1 nord2: A1 is s1 and s6.
+    let (title, segments) = open_crosstab_cell(&mut h, "A/A1 × Trägerschaft=zkT & Lage=Land: 2");
+    assert_eq!(title, "A/A1 × Trägerschaft=zkT & Lage=Land");
+    expect_segments("A/A1 × zkT & Land", &segments, &[S1, S6]);
+    // gE & (Stadt|Land) = sued1: A is t2 (an A2), B is t1 and t3 (they overlap, both count).
+    let (_, segments) = open_crosstab_cell(&mut h, "A × Lage=Stadt|Land & Trägerschaft=gE: 1");
+    expect_segments("A × gE & Stadt|Land", &segments, &[T2]);
+    let (_, segments) = open_crosstab_cell(&mut h, "B × Lage=Stadt|Land & Trägerschaft=gE: 2");
+    expect_segments("B × gE & Stadt|Land", &segments, &[T1, T3]);
+    // gE & Land = Ost, no documents: nothing.
+    let (title, segments) = open_crosstab_cell(&mut h, "A × Trägerschaft=gE & Lage=Land: 0");
+    assert_eq!(title, "A × Trägerschaft=gE & Lage=Land");
+    expect_segments("A × gE & Land", &segments, &[]);
+    assert_eq!(
+        list_headings(&h),
+        ["A × Trägerschaft=gE & Lage=Land: 0 Segmente"]
+    );
+    // Gesamt, all four documents: A is every A, A1 and A2; B is s2 t1 t3.
+    let (title, segments) = open_crosstab_cell(&mut h, "A × Gesamt: 8");
+    assert_eq!(title, "A × Gesamt");
+    expect_segments("A × Gesamt", &segments, &[S1, S3, S4, S5, S6, T2, U1, U2]);
+    let (_, segments) = open_crosstab_cell(&mut h, "B × Gesamt: 3");
+    expect_segments("B × Gesamt", &segments, &[S2, T1, T3]);
+
+    // Ben alone, the numbers `cli_analysis` pins: s4 (A2) s5 (A) s6 (A1) in nord1, t3 (B) in
+    // sued1, u2 (A2) in west1; the columns hold the same documents.
+    choose(&mut h, "Coder:in", "Ben");
+    expect_table(
+        &h,
+        "Kreuztabelle, Segmente, Ben",
+        &CONDITION_COLUMNS,
+        &[
+            ("A", &["4", "3", "0", "0", "4"]),
+            ("A/A1", &["1", "1", "0", "0", "1"]),
+            ("A/A2", &["2", "1", "0", "0", "2"]),
+            ("B", &["0", "0", "1", "0", "1"]),
+        ],
+    );
+    let (_, segments) = open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 4");
+    expect_segments("A × zkT, Ben", &segments, &[S4, S5, S6, U2]);
+    let (_, segments) = open_crosstab_cell(&mut h, "A/A1 × Trägerschaft=zkT & Lage=Land: 1");
+    expect_segments("A/A1 × zkT & Land, Ben", &segments, &[S6]);
+    let (_, segments) = open_crosstab_cell(&mut h, "B × Lage=Stadt|Land & Trägerschaft=gE: 1");
+    expect_segments("B × gE & Stadt|Land, Ben", &segments, &[T3]);
+    assert_eq!(
+        list_headings(&h),
+        ["B × Lage=Stadt|Land & Trägerschaft=gE: 1 Segment"]
+    );
+    assert!(h.query_by_label("JC Süd · sued1 · Ben: eht es").is_some());
+    // Anna's s2 is the B of zkT: Ben has none there.
+    let (_, segments) = open_crosstab_cell(&mut h, "B × Trägerschaft=zkT: 0");
+    expect_segments("B × zkT, Ben", &segments, &[]);
+    let (_, segments) = open_crosstab_cell(&mut h, "A/A2 × Gesamt: 2");
+    expect_segments("A/A2 × Gesamt, Ben", &segments, &[S4, U2]);
+    let (_, segments) = open_crosstab_cell(&mut h, "A × Gesamt: 4");
+    expect_segments("A × Gesamt, Ben", &segments, &[S4, S5, S6, U2]);
+
+    // Ben's documents: A (with sub-codes) and A2 in nord1 and west1, A1 in nord1, B in sued1.
+    h.get_by_role_and_label(Role::Button, "Dokumente (einmal je Dokument)")
+        .click();
+    settle(&mut h);
+    expect_table(
+        &h,
+        "Kreuztabelle, Dokumente, Ben",
+        &CONDITION_COLUMNS,
+        &[
+            ("A", &["2", "1", "0", "0", "2"]),
+            ("A/A1", &["1", "1", "0", "0", "1"]),
+            ("A/A2", &["2", "1", "0", "0", "2"]),
+            ("B", &["0", "0", "1", "0", "1"]),
+        ],
+    );
+    // A document count still lists the segments behind it.
+    let (_, segments) = open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 2");
+    expect_segments("A × zkT, Dokumente, Ben", &segments, &[S4, S5, S6, U2]);
+}
+
+#[test]
+fn code_relations_of_one_coder_show_her_numbers_and_only_her_passages() {
+    let s = Scratch::new();
+    let mut h = workbench(&s);
+    tab(&mut h, "Code-Relationen");
+
+    // Anna's overlaps: nord1 s1–s3 (A1 A), s1–s2 (A1 B), s3–s2 (A B); sued1 only t1–t2 (B A2),
+    // as t3 is Ben's.
+    choose(&mut h, "Coder:in", "Anna");
+    expect_table(
+        &h,
+        "Überschneidung, Anna",
+        &CODES,
+        &[
+            ("A", &["0", "1", "0", "1"]),
+            ("A/A1", &["1", "0", "0", "1"]),
+            ("A/A2", &["0", "0", "0", "1"]),
+            ("B", &["1", "1", "1", "0"]),
+        ],
+    );
+    let (title, passages) = open_relation_cell(&mut h, "A/A2 × B: 1");
+    assert_eq!(title, "A/A2 × B");
+    expect_segments("overlap A/A2 × B, Anna", &passages, &[T1, T2]);
+    assert_eq!(list_headings(&h), ["A/A2 × B: 2 Segmente"]);
+    assert!(h.query_by_label("sued1 · B · Anna: Wie geh").is_some());
+    assert!(h.query_by_label("sued1 · B · Ben: eht es").is_none());
+    let (_, passages) = open_relation_cell(&mut h, "A × B: 1");
+    expect_segments("overlap A × B, Anna", &passages, &[S2, S3]);
+
+    // Anna's documents: nord1 {A1 B A}, sued1 {B A2}, west1 {A1}.
+    h.get_by_label("Gleiches Dokument").click();
+    settle(&mut h);
+    expect_table(
+        &h,
+        "Dokument, Anna",
+        &CODES,
+        &[
+            ("A", &["0", "1", "0", "1"]),
+            ("A/A1", &["1", "0", "0", "1"]),
+            ("A/A2", &["0", "0", "0", "1"]),
+            ("B", &["1", "1", "1", "0"]),
+        ],
+    );
+    // Only sued1 has Anna's A2 and B: not s2 (her B in nord1, where A2 is Ben's), s4 or t3.
+    let (_, passages) = open_relation_cell(&mut h, "A/A2 × B: 1");
+    expect_segments("document A/A2 × B, Anna", &passages, &[T1, T2]);
+    // Her A and A1 in nord1: not Ben's s5 and s6.
+    let (_, passages) = open_relation_cell(&mut h, "A × A/A1: 1");
+    expect_segments("document A × A/A1, Anna", &passages, &[S1, S3]);
+    // Her A1 (nord1, west1) and A2 (sued1) never share a document.
+    let (_, passages) = open_relation_cell(&mut h, "A/A1 × A/A2: 0");
+    expect_segments("document A/A1 × A/A2, Anna", &passages, &[]);
+
+    // Ben's overlaps: s4–s5 only touch, nothing else meets.
+    choose(&mut h, "Coder:in", "Ben");
+    h.get_by_label("Überschneidung im Text").click();
+    settle(&mut h);
+    expect_table(
+        &h,
+        "Überschneidung, Ben",
+        &CODES,
+        &[
+            ("A", &["0", "0", "0", "0"]),
+            ("A/A1", &["0", "0", "0", "0"]),
+            ("A/A2", &["0", "0", "0", "0"]),
+            ("B", &["0", "0", "0", "0"]),
+        ],
+    );
+    let (_, passages) = open_relation_cell(&mut h, "A/A2 × B: 0");
+    expect_segments("overlap A/A2 × B, Ben", &passages, &[]);
+
+    // Ben's turns: nord1 T3 {A2 A} (s6 starts before the first turn); sued1 T0 {B}; west1 T3
+    // {A2}.
+    h.get_by_label("Gleicher Sprecherbeitrag").click();
+    settle(&mut h);
+    expect_table(
+        &h,
+        "Sprecherbeitrag, Ben",
+        &CODES,
+        &[
+            ("A", &["0", "0", "1", "0"]),
+            ("A/A1", &["0", "0", "0", "0"]),
+            ("A/A2", &["1", "0", "0", "0"]),
+            ("B", &["0", "0", "0", "0"]),
+        ],
+    );
+    let (_, passages) = open_relation_cell(&mut h, "A × A/A2: 1");
+    expect_segments("turn A × A/A2, Ben", &passages, &[S4, S5]);
+    assert_eq!(list_headings(&h), ["A × A/A2: 2 Segmente"]);
+    // Anna's t1 and t2 share T0 of sued1; Ben's t3 alone there has no A2.
+    let (_, passages) = open_relation_cell(&mut h, "A/A2 × B: 0");
+    expect_segments("turn A/A2 × B, Ben", &passages, &[]);
+}
+
+#[test]
+fn a_listed_cell_goes_when_its_question_changes() {
+    let s = Scratch::new();
+    let mut h = workbench(&s);
+
+    // The matrix: coder, measure, filter and columns each ask another question.
+    tab(&mut h, "Analyse");
+    let opened = |h: &App| h.state().state.as_ref().unwrap().analysis.opened.is_some();
+    open_matrix_cell(&mut h, "A × JC Nord: 5");
+    assert_eq!(list_headings(&h), ["A × JC Nord: 5 Segmente"]);
+    assert!(h.query_by_label("nord1 · Anna · B: Gut und sch").is_some());
+    choose(&mut h, "Coder:in", "Ben");
+    assert!(!opened(&h), "matrix list after a coder change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a coder change"
+    );
+    assert!(h.query_by_label("nord1 · Anna · B: Gut und sch").is_none());
+    open_matrix_cell(&mut h, "A × JC Nord: 3");
+    assert_eq!(list_headings(&h), ["A × JC Nord: 3 Segmente"]);
+    choose(&mut h, "Wert:", "Dokumente");
+    assert!(!opened(&h), "matrix list after a measure change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a measure change"
+    );
+    open_matrix_cell(&mut h, "A × JC Nord: 1");
+    add_filter(&mut h, "Lage", "Land");
+    assert!(!opened(&h), "matrix list after a filter");
+    assert_eq!(list_headings(&h), Vec::<String>::new(), "after a filter");
+    open_matrix_cell(&mut h, "A × JC Nord: 1");
+    choose(&mut h, "Spalten:", "Lage");
+    assert!(!opened(&h), "matrix list after a column change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a column change"
+    );
+
+    // The code relations: scope and coder.
+    tab(&mut h, "Code-Relationen");
+    let opened = |h: &App| h.state().state.as_ref().unwrap().relations.opened.is_some();
+    open_relation_cell(&mut h, "A/A2 × B: 2");
+    assert_eq!(list_headings(&h), ["A/A2 × B: 3 Segmente"]);
+    h.get_by_label("Gleicher Sprecherbeitrag").click();
+    settle(&mut h);
+    assert!(!opened(&h), "co-occurrence list after a scope change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a scope change"
+    );
+    assert!(h.query_by_label("sued1 · A/A2 · Anna: e geht ").is_none());
+    open_relation_cell(&mut h, "A/A2 × B: 1");
+    assert_eq!(list_headings(&h), ["A/A2 × B: 3 Segmente"]);
+    choose(&mut h, "Coder:in", "Anna");
+    assert!(!opened(&h), "co-occurrence list after a coder change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a coder change"
+    );
+
+    // The crosstab: unit, coder and conditions.
+    tab(&mut h, "Kreuztabelle");
+    type_conditions(&mut h);
+    let opened = |h: &App| {
+        h.state()
+            .state
+            .as_ref()
+            .unwrap()
+            .relations
+            .crosstab_opened
+            .is_some()
+    };
+    open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 7");
+    assert_eq!(list_headings(&h), ["A × Trägerschaft=zkT: 7 Segmente"]);
+    h.get_by_role_and_label(Role::Button, "Dokumente (einmal je Dokument)")
+        .click();
+    settle(&mut h);
+    assert!(!opened(&h), "crosstab list after a unit change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a unit change"
+    );
+    assert!(
+        h.query_by_label("JC West · west1 · Ben: Weil es so ist.")
+            .is_none()
+    );
+    open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 2");
+    assert_eq!(list_headings(&h), ["A × Trägerschaft=zkT: 7 Segmente"]);
+    choose(&mut h, "Coder:in", "Ben");
+    assert!(!opened(&h), "crosstab list after a coder change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a coder change"
+    );
+    open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 2");
+    assert_eq!(list_headings(&h), ["A × Trägerschaft=zkT: 4 Segmente"]);
+    type_condition(&mut h, 1, "Trägerschaft=gE");
+    settle(&mut h);
+    assert!(!opened(&h), "crosstab list after a condition change");
+    assert_eq!(
+        list_headings(&h),
+        Vec::<String>::new(),
+        "after a condition change"
+    );
+}
+
+#[test]
+fn a_listed_cell_goes_when_the_project_changes() {
+    let s = Scratch::new();
+    let mut h = workbench(&s);
+
+    // t3 is listed in all three views.
+    tab(&mut h, "Analyse");
+    let (_, _, segments) = open_matrix_cell(&mut h, "B × JC Süd: 2");
+    expect_segments("B × JC Süd", &segments, &[T1, T3]);
+    let t3 = segments.iter().find(|s| s.coder == "Ben").unwrap().id;
+    tab(&mut h, "Kreuztabelle");
+    type_conditions(&mut h);
+    let (_, segments) = open_crosstab_cell(&mut h, "B × Lage=Stadt|Land & Trägerschaft=gE: 2");
+    expect_segments("crosstab B × gE & Stadt|Land", &segments, &[T1, T3]);
+    tab(&mut h, "Code-Relationen");
+    let (_, passages) = open_relation_cell(&mut h, "A/A2 × B: 2");
+    expect_segments("overlap A/A2 × B", &passages, &[T1, T2, T3]);
+
+    // Deleting t3 leaves t1–t2 as sued1's only overlap and t1 as its only B; no list keeps it.
+    h.state_mut()
+        .state
+        .as_mut()
+        .unwrap()
+        .push(kodierwerk::gui::command::Command::DeleteSegment(t3));
+    settle(&mut h);
+    let state = |h: &App| -> (bool, bool, bool) {
+        let s = h.state().state.as_ref().unwrap();
+        (
+            s.analysis.opened.is_some(),
+            s.relations.crosstab_opened.is_some(),
+            s.relations.opened.is_some(),
+        )
+    };
+    assert!(!state(&h).2, "co-occurrence list after a deletion");
+    assert_eq!(list_headings(&h), Vec::<String>::new());
+    assert!(h.query_by_label("A/A2 × B: 1").is_some());
+    tab(&mut h, "Kreuztabelle");
+    assert!(!state(&h).1, "crosstab list after a deletion");
+    assert_eq!(list_headings(&h), Vec::<String>::new());
+    assert!(
+        h.query_by_label("B × Lage=Stadt|Land & Trägerschaft=gE: 1")
+            .is_some()
+    );
+    tab(&mut h, "Analyse");
+    assert!(!state(&h).0, "matrix list after a deletion");
+    assert_eq!(list_headings(&h), Vec::<String>::new());
+    assert!(h.query_by_label("B × JC Süd: 1").is_some());
 }

@@ -3,23 +3,14 @@
 
 mod common;
 
-use egui::{Key, Modifiers, Vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::state::Settings;
 use kodierwerk::project::{Project, SegmentFilter};
 
 fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
-    let settings = Settings {
-        coder: "Tester".into(),
-        ..Settings::default()
-    };
-    let path = path.to_owned();
-    Harness::builder()
-        .with_size(Vec2::new(1600.0, 1000.0))
-        .with_max_steps(40)
-        .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings))
+    common::workbench_on(path, 1600.0)
 }
 
 /// Replaces the text of the field named `label` with `text`.

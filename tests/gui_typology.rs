@@ -4,26 +4,16 @@
 mod common;
 
 use common::settle;
-use egui::Vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kodierwerk::analysis::AnalysisData;
 use kodierwerk::analysis::typology::{TypologySpec, typology};
 use kodierwerk::gui::KodierwerkApp;
 use kodierwerk::gui::command::Command;
-use kodierwerk::gui::state::Settings;
 use kodierwerk::project::{Project, SegmentFilter};
 
 fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
-    let settings = Settings {
-        coder: "Tester".into(),
-        ..Settings::default()
-    };
-    let path = path.to_owned();
-    Harness::builder()
-        .with_size(Vec2::new(1600.0, 1000.0))
-        .with_max_steps(40)
-        .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings))
+    common::workbench_on(path, 1600.0)
 }
 
 /// The label a profile cell carries: the core's share, as the view formats it.

@@ -5,11 +5,10 @@
 mod common;
 
 use common::settle;
-use egui::{Key, Modifiers, Pos2, Vec2};
+use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::state::Settings;
 use kodierwerk::model::MemoTarget;
 use kodierwerk::project::{Project, SegmentFilter};
 
@@ -21,15 +20,7 @@ fn sample() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
-    let settings = Settings {
-        coder: "Tester".into(),
-        ..Settings::default()
-    };
-    let path = path.to_owned();
-    Harness::builder()
-        .with_size(Vec2::new(1600.0, 1000.0))
-        .with_max_steps(40)
-        .build_eframe(move |_cc| KodierwerkApp::new(Some(path), settings))
+    common::workbench_on(path, 1600.0)
 }
 
 /// Drags the mouse along the first line of the open transcript; returns the selection's text.

@@ -210,3 +210,19 @@ pub fn fixture(s: &Scratch) -> String {
     assert!(docs.as_array().unwrap().iter().all(|d| d["turns"] == 4));
     p
 }
+
+/// The workbench on a project, as coder "Tester", in a window `width` × 1000 points.
+pub fn workbench_on(
+    path: &Path,
+    width: f32,
+) -> egui_kittest::Harness<'static, kodierwerk::gui::KodierwerkApp> {
+    let settings = kodierwerk::gui::state::Settings {
+        coder: "Tester".into(),
+        ..Default::default()
+    };
+    let path = path.to_owned();
+    egui_kittest::Harness::builder()
+        .with_size(egui::Vec2::new(width, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| kodierwerk::gui::KodierwerkApp::new(Some(path), settings))
+}
