@@ -512,3 +512,87 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
     let documents: std::collections::HashSet<_> = passages.iter().map(|s| s.document_id).collect();
     assert_eq!(documents.len(), expected);
 }
+
+#[test]
+fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
+    let (dir, path) = sample();
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Analyse").click();
+    settle(&mut h);
+
+    // Folding a parent hides its sub-codes; unfolding brings them back.
+    let sub = "Arbeitslogik/Sozialberatung × Jobcenter Rheinau";
+    assert!(h.query_by_label_contains(sub).is_some());
+    h.get_by_label("Zuklappen Arbeitslogik").click();
+    h.run();
+    assert!(h.query_by_label_contains(sub).is_none());
+    h.get_by_label("Aufklappen Arbeitslogik").click();
+    h.run();
+    assert!(h.query_by_label_contains(sub).is_some());
+
+    // Sorting by a column keeps the numbers and orders the sub-codes by them.
+    h.get_by_label("Sortieren nach Jobcenter Rheinau").click();
+    settle(&mut h);
+    let sort = h.state().state.as_ref().unwrap().analysis.sort;
+    assert!(matches!(sort, Some((_, true))), "{sort:?}");
+
+    // Kopieren puts the table as shown (sorted) as tab-separated lines on the clipboard.
+    h.get_by_label("Kopieren").click();
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+    let project = Project::open(&path).unwrap();
+    let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
+    let m = kodierwerk::analysis::matrix::matrix(
+        &data,
+        &kodierwerk::analysis::matrix::MatrixSpec {
+            by: kodierwerk::analysis::matrix::Columns::Jobcenter,
+            measure: kodierwerk::analysis::matrix::Measure::Segments,
+            coder: None,
+            conditions: Vec::new(),
+        },
+    )
+    .unwrap();
+    let rheinau = m
+        .columns
+        .iter()
+        .position(|c| c.label == "Jobcenter Rheinau")
+        .unwrap();
+    let shown = m.table_of(m.sorted_rows(rheinau, true));
+    assert_eq!(
+        copied.as_deref(),
+        Some(kodierwerk::exchange::csv::tab_separated(&shown).as_str())
+    );
+    h.run();
+
+    // CSV … asks where, then writes the same table as CSV.
+    let out = dir.path().join("matrix.csv");
+    h.get_by_label("CSV …").click();
+    h.run();
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Datei");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text(out.display().to_string()));
+    h.run();
+    h.get_by_label("Speichern").click();
+    h.run();
+    let written = std::fs::read_to_string(&out).unwrap();
+    let first = written
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap();
+    assert_eq!(first.split(';').collect::<Vec<_>>(), shown[0]);
+    assert_eq!(written.lines().count(), shown.len());
+    let second = written.lines().nth(1).unwrap();
+    assert_eq!(second.split(';').collect::<Vec<_>>(), shown[1]);
+}

@@ -132,11 +132,17 @@ impl Matrix {
     /// columns, the total), one row per code (its path, then the shown values), and a last row
     /// with the documents of each column.
     pub fn table(&self) -> Vec<Vec<String>> {
+        self.table_of(0..self.rows.len())
+    }
+
+    /// The table with these rows (by index into `rows`) in this order: what a sorted or folded
+    /// view shows.
+    pub fn table_of(&self, rows: impl IntoIterator<Item = usize>) -> Vec<Vec<String>> {
         let mut header = vec!["code".to_owned()];
         header.extend(self.columns.iter().map(|c| c.label.clone()));
         header.push(self.all.label.clone());
         let mut table = vec![header];
-        for r in &self.rows {
+        for r in rows.into_iter().map(|i| &self.rows[i]) {
             let mut row = vec![r.code.clone()];
             row.extend(r.cells.iter().map(|c| c.show(self.measure)));
             row.push(r.total.show(self.measure));

@@ -21,6 +21,7 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub sort_by: &'static str,
     pub evidence_one: &'static str,
     pub exchange_report: &'static str,
     pub export_qdc_dots: &'static str,
@@ -203,6 +204,7 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    sort_by: "Sortieren nach",
     evidence_one: "Beleg",
     exchange_report: "Bericht des REFI-QDA-Imports",
     export_qdc_dots: "Codebuch exportieren (.qdc) …",
@@ -385,6 +387,7 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    sort_by: "Sort by",
     evidence_one: "evidence",
     exchange_report: "REFI-QDA import report",
     export_qdc_dots: "Export codebook (.qdc) …",

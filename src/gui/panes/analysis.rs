@@ -207,7 +207,8 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .on_hover_text(tr.save_table_title)
             .clicked()
         {
-            state.save_request = Some((tr.save_table_title, SaveWhat::Table(m.table())));
+            state.save_request =
+                Some((tr.save_table_title, SaveWhat::Table(shown_table(state, &m))));
         }
         if ui
             .button(tr.copy_table)
@@ -215,7 +216,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .clicked()
         {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&m.table()));
+                .copy_text(crate::exchange::csv::tab_separated(&shown_table(state, &m)));
             state.message = Some(tr.copied.to_owned());
         }
         if computing {
@@ -234,6 +235,15 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let mut opened = state.analysis.opened.take();
     cell_segments_ui(ui, state, &mut opened);
     state.analysis.opened = opened;
+}
+
+/// The table as shown (sorted, folded) for saving and copying.
+fn shown_table(state: &WorkbenchState, m: &Matrix) -> Vec<Vec<String>> {
+    m.table_of(shown_rows(
+        m,
+        state.analysis.sort,
+        &state.analysis.collapsed,
+    ))
 }
 
 /// The rows to draw: sorted or in tree order, without the sub-codes of collapsed parents.
@@ -318,7 +328,8 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                                 .on_hover_text(format!(
                                     "{} {}\n{}",
                                     column.documents, tr.documents, tr.sort_hint
-                                ));
+                                ))
+                                .accessible_name(format!("{} {}", tr.sort_by, column.label));
                             if response.clicked() {
                                 sort = match sort {
                                     Some((c, true)) if c == j => Some((j, false)),
