@@ -48,6 +48,19 @@ pub struct ChartsView {
     chart_rect: Option<Rect>,
     /// The window's picture, once the renderer delivered what the save button asked for.
     screenshot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+    /// Where saving the chart as a picture stands.
+    picture: Picture,
+}
+
+/// Saving a chart as a picture takes a frame drawn for print and the renderer's copy of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Picture {
+    #[default]
+    None,
+    /// The next frame draws the chart on white and asks for a screenshot.
+    Draw,
+    /// The screenshot was asked for; the chart stays drawn for print until it arrives.
+    Waiting,
 }
 
 /// Draws the chart view.
@@ -129,14 +142,9 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .on_hover_text(tr.save_picture_hint)
             .clicked()
         {
-            let slot = Arc::clone(&state.charts.screenshot);
-            let ctx = ui.ctx().clone();
-            ui.ctx().request_screenshot(move |image| {
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(image);
-                }
-                ctx.request_repaint();
-            });
+            // The next frame draws the chart on white, as for print, and photographs it.
+            state.charts.picture = Picture::Draw;
+            ui.ctx().request_repaint();
         }
         if computing {
             ui.spinner();
@@ -150,10 +158,46 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         0.0
     };
     let height = (ui.available_height() - list_height).max(200.0);
-    let clicked = match kind {
-        ChartKind::Bars => bars_ui(ui, state, &m, &code, height),
-        ChartKind::Profile => profile_ui(ui, state, &m, &code, height),
-    };
+    // Drawn for print until the picture arrives: the renderer may read a later frame's pixels.
+    let for_print = state.charts.picture != Picture::None;
+    // egui_plot reads parts of its look from the context's style, so for the one frame that is
+    // photographed the context is light too, and restored right after the chart.
+    let dark = for_print.then(|| {
+        let visuals = ui.ctx().global_style().visuals.clone();
+        ui.ctx().set_visuals(egui::Visuals::light());
+        visuals
+    });
+    let clicked = ui
+        .scope(|ui| {
+            if for_print {
+                *ui.visuals_mut() = egui::Visuals::light();
+            }
+            egui::Frame::new()
+                .fill(ui.visuals().panel_fill)
+                .inner_margin(6.0)
+                .show(ui, |ui| match kind {
+                    ChartKind::Bars => bars_ui(ui, state, &m, &code, height),
+                    ChartKind::Profile => profile_ui(ui, state, &m, &code, height),
+                })
+        })
+        .inner;
+    // The picture is the framed chart: title, plot, axes and legend.
+    state.charts.chart_rect = Some(clicked.response.rect);
+    let clicked = clicked.inner;
+    if let Some(visuals) = dark {
+        ui.ctx().set_visuals(visuals);
+    }
+    if state.charts.picture == Picture::Draw {
+        state.charts.picture = Picture::Waiting;
+        let slot = Arc::clone(&state.charts.screenshot);
+        let ctx = ui.ctx().clone();
+        ui.ctx().request_screenshot(move |image| {
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(image);
+            }
+            ctx.request_repaint();
+        });
+    }
     if let Some((path, column)) = clicked
         && let Some(row) = m.rows.iter().position(|r| r.code == path)
     {
@@ -232,8 +276,8 @@ fn column_marks(n: usize) -> impl Fn(GridInput) -> Vec<GridMark> {
     }
 }
 
-fn chart_title(ui: &mut Ui, title: String) -> Rect {
-    ui.label(RichText::new(title).strong().size(15.0)).rect
+fn chart_title(ui: &mut Ui, title: String) {
+    ui.label(RichText::new(title).strong().size(15.0));
 }
 
 /// Grouped bars; returns the clicked bar (code path, column).
@@ -247,7 +291,7 @@ fn bars_ui(
     let tr = state.tr;
     let rows = series(m, parent);
     let n = m.columns.len();
-    let title_rect = chart_title(
+    chart_title(
         ui,
         format!(
             "{} · {} · {}",
@@ -305,7 +349,6 @@ fn bars_ui(
         // Room on the right for the legend.
         .include_x(largest * 1.4);
     let response = show_chart(ui, plot, charts, height, n, rows.len() as f32 * 8.0 + 8.0);
-    state.charts.chart_rect = Some(title_rect.union(response.response.rect));
     response
         .response
         .accessible_name(format!("{} {}", tr.chart_bars, tr.charts));
@@ -373,7 +416,7 @@ fn profile_ui(
         ui.weak(tr.no_subcodes);
         return None;
     };
-    let title_rect = chart_title(
+    chart_title(
         ui,
         format!(
             "{} · {} · {}",
@@ -421,7 +464,6 @@ fn profile_ui(
         .include_x(0.0)
         .include_x(140.0);
     let response = show_chart(ui, plot, charts, height, n, 16.0);
-    state.charts.chart_rect = Some(title_rect.union(response.response.rect));
     response
         .response
         .accessible_name(format!("{} {}", tr.chart_profile, tr.charts));
@@ -450,18 +492,16 @@ fn take_screenshot(ui: &Ui, state: &mut WorkbenchState) {
         .lock()
         .ok()
         .and_then(|mut slot| slot.take());
+    if shot.is_some() {
+        state.charts.picture = Picture::None;
+    }
     if let (Some(image), Some(rect)) = (shot, state.charts.chart_rect) {
         let ppp = ui.ctx().pixels_per_point();
-        // The axis labels lie below the plot's own rectangle.
-        let wanted = Rect::from_min_max(
-            rect.min - egui::vec2(4.0, 4.0),
-            rect.max + egui::vec2(4.0, 36.0),
-        );
         let whole = Rect::from_min_size(
             egui::Pos2::ZERO,
             egui::vec2(image.width() as f32, image.height() as f32) / ppp,
         );
-        let region = image.region(&wanted.intersect(whole), Some(ppp));
+        let region = image.region(&rect.intersect(whole), Some(ppp));
         state.save_request = Some((state.tr.save_picture, SaveWhat::Image(Arc::new(region))));
     }
 }
