@@ -138,3 +138,38 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
     settle(&mut h);
     assert!(h.query_by_label(&before).is_some(), "{before}");
 }
+
+#[test]
+fn a_segment_in_the_browser_becomes_evidence_for_its_jobcenter() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.kodierwerk");
+    kodierwerk::corpus::sample::create_sample(&path).unwrap();
+    let project = Project::open(&path).unwrap();
+    let bergstadt = project.jobcenter("Jobcenter Bergstadt").unwrap();
+    let before = project.evidence(bergstadt.id).unwrap().len();
+    let segment = project
+        .segments(&SegmentFilter::default())
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|s| s.jobcenter == "Jobcenter Bergstadt")
+        .unwrap();
+
+    let mut h = harness(&path);
+    h.run();
+    h.state_mut()
+        .state
+        .as_mut()
+        .unwrap()
+        .push(Command::JumpToSegment(segment.id));
+    h.run();
+    h.get_by_label("Als Beleg für den Typ").click();
+    h.run();
+    let evidence = project.evidence(bergstadt.id).unwrap();
+    assert_eq!(evidence.len(), before + 1);
+    assert!(evidence.iter().any(|e| e.segment_id == segment.id));
+    assert!(
+        h.query_by_label_contains("Als Beleg verknüpft: Jobcenter Bergstadt")
+            .is_some()
+    );
+}

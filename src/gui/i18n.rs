@@ -21,6 +21,9 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub linked_as_evidence: &'static str,
+    pub link_as_evidence_hint: &'static str,
+    pub link_as_evidence: &'static str,
     pub sort_by: &'static str,
     pub evidence_one: &'static str,
     pub exchange_report: &'static str,
@@ -204,6 +207,9 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    linked_as_evidence: "Als Beleg verknüpft",
+    link_as_evidence_hint: "Dieses Segment begründet den Digitalisierungstyp (Typologie) von",
+    link_as_evidence: "Als Beleg für den Typ",
     sort_by: "Sortieren nach",
     evidence_one: "Beleg",
     exchange_report: "Bericht des REFI-QDA-Imports",
@@ -387,6 +393,9 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    linked_as_evidence: "Linked as evidence",
+    link_as_evidence_hint: "This segment justifies the type (typology) of",
+    link_as_evidence: "Evidence for the type",
     sort_by: "Sort by",
     evidence_one: "evidence",
     exchange_report: "REFI-QDA import report",

@@ -572,6 +572,13 @@ impl WorkbenchState {
                 note,
             } => {
                 self.project.link_evidence(jobcenter, segment, &note)?;
+                let name = self
+                    .jobcenters
+                    .iter()
+                    .find(|j| j.id == jobcenter)
+                    .map(|j| j.name.clone())
+                    .unwrap_or_default();
+                self.message = Some(format!("{}: {name}", self.tr.linked_as_evidence));
                 true
             }
             Command::UnlinkEvidence { jobcenter, segment } => {

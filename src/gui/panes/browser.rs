@@ -689,6 +689,23 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         if ui.button(tr.delete_segment).clicked() {
             state.push(Command::DeleteSegment(id));
         }
+        let jobcenter = state
+            .documents
+            .iter()
+            .find(|d| d.id == segment.document_id)
+            .map(|d| (d.jobcenter_id, d.jobcenter.clone()));
+        if let Some((jobcenter, name)) = jobcenter
+            && ui
+                .button(tr.link_as_evidence)
+                .on_hover_text(format!("{} {name}", tr.link_as_evidence_hint))
+                .clicked()
+        {
+            state.push(Command::LinkEvidence {
+                jobcenter,
+                segment: id,
+                note: String::new(),
+            });
+        }
     });
     let memo_id = ui.scope_id().with(("segment-memo", id.0));
     let mut memo = ui
