@@ -596,3 +596,48 @@ fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
     let second = written.lines().nth(1).unwrap();
     assert_eq!(second.split(';').collect::<Vec<_>>(), shown[1]);
 }
+
+#[test]
+fn a_crosstab_condition_is_built_by_clicks() {
+    let (_dir, path) = sample();
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Kreuztabelle").click();
+    settle(&mut h);
+    h.get_by_label("+ Bedingung").click();
+    h.run();
+    for (attribute, value) in [("Lage", "Land"), ("Trägerschaft", "zkT")] {
+        h.get_by_label("+ Merkmal 3").click();
+        h.run();
+        h.get_by_role_and_label(egui::accesskit::Role::Button, attribute)
+            .click();
+        h.run();
+        h.get_by_role_and_label(egui::accesskit::Role::Button, value)
+            .click();
+        settle(&mut h);
+    }
+    let condition = h.state().state.as_ref().unwrap().relations.conditions[2].clone();
+    assert_eq!(condition, "Lage=Land, Trägerschaft=zkT");
+
+    let project = Project::open(&path).unwrap();
+    let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
+    let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
+        conditions: vec![vec![
+            ("Lage".into(), "Land".into()),
+            ("Trägerschaft".into(), "zkT".into()),
+        ]],
+        unit: kodierwerk::analysis::crosstab::Unit::Segments,
+        coder: None,
+    };
+    let table = kodierwerk::analysis::crosstab::crosstab(&data, &spec).unwrap();
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.code == "Arbeitslogik")
+        .unwrap();
+    let label = format!(
+        "Arbeitslogik × {}: {}",
+        table.columns[0].label, row.cells[0]
+    );
+    assert!(h.query_by_label(&label).is_some(), "{label}");
+}

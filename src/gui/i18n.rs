@@ -21,6 +21,8 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub add_attribute_hint: &'static str,
+    pub add_attribute: &'static str,
     pub linked_as_evidence: &'static str,
     pub link_as_evidence_hint: &'static str,
     pub link_as_evidence: &'static str,
@@ -207,6 +209,8 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    add_attribute_hint: "Merkmal und Wert anklicken: wird mit „und“ an die Bedingung angehängt",
+    add_attribute: "+ Merkmal",
     linked_as_evidence: "Als Beleg verknüpft",
     link_as_evidence_hint: "Dieses Segment begründet den Digitalisierungstyp (Typologie) von",
     link_as_evidence: "Als Beleg für den Typ",
@@ -393,6 +397,8 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    add_attribute_hint: "Click an attribute and a value: appended to the condition with “and”",
+    add_attribute: "+ Attribute",
     linked_as_evidence: "Linked as evidence",
     link_as_evidence_hint: "This segment justifies the type (typology) of",
     link_as_evidence: "Evidence for the type",

@@ -11,6 +11,7 @@ use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
 use crate::gui::command::Command;
 use crate::gui::panes::analysis::{code_segments, coder_choice_ui, segment_list_ui};
 use crate::gui::state::WorkbenchState;
+use crate::gui::widgets::conditions::attribute_values;
 use crate::model::{CodeId, Segment};
 use crate::project::SegmentFilter;
 
@@ -68,6 +69,12 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         state.relations.crosstab_coder = coder;
     });
     let mut remove = None;
+    // The attributes and their values, for building a condition by clicks.
+    let offered: Vec<(String, Vec<String>)> = state
+        .attributes
+        .iter()
+        .map(|a| (a.name.clone(), attribute_values(state, &a.name)))
+        .collect();
     for (i, condition) in state.relations.conditions.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             ui.label(format!("{} {}", tr.condition, i + 1));
@@ -77,6 +84,24 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     .hint_text("Trägerschaft=zkT, Lage=Land"),
             )
             .accessible_name(format!("{} {}", tr.condition, i + 1));
+            ui.menu_button(tr.add_attribute, |ui| {
+                for (name, values) in &offered {
+                    ui.menu_button(name, |ui| {
+                        for value in values {
+                            if ui.button(value).clicked() {
+                                if !condition.trim().is_empty() {
+                                    condition.push_str(", ");
+                                }
+                                condition.push_str(&format!("{name}={value}"));
+                                ui.close();
+                            }
+                        }
+                    });
+                }
+            })
+            .response
+            .on_hover_text(tr.add_attribute_hint)
+            .accessible_name(format!("{} {}", tr.add_attribute, i + 1));
             if ui.small_button("✖").on_hover_text(tr.delete).clicked() {
                 remove = Some(i);
             }
