@@ -1318,7 +1318,12 @@ pub fn main_with_args(cli: Cli) -> std::process::ExitCode {
 /// The error and its causes as one sentence.
 fn sentence(error: &anyhow::Error) -> String {
     let mut text = format!("{error:#}");
-    if let Some(first) = text.get_mut(0..1) {
+    // A sentence starts with a capital, unless it starts with a file name, which stays as it is.
+    let starts_with_word = text
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.chars().all(char::is_alphabetic));
+    if starts_with_word && let Some(first) = text.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
     if !text.ends_with(['.', '!', '?']) {

@@ -32,6 +32,11 @@ pub enum Error {
         "the project file cannot be written (read-only file or folder); copy it to a folder you may write to"
     )]
     ReadOnly,
+    #[error(
+        "{} is a database (a Kodierwerk project?); an export never replaces one. Choose another file name; nothing was written.",
+        .0.display()
+    )]
+    ExportOntoDatabase(PathBuf),
     #[error("the disk is full; free some space and repeat the last step (nothing was lost)")]
     DiskFull,
     #[error("no document named or numbered “{0}” in this project (see `kodierwerk docs`)")]

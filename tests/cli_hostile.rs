@@ -243,6 +243,33 @@ fn an_export_that_cannot_be_written_says_so_and_leaves_nothing() {
 }
 
 #[test]
+fn an_export_never_replaces_a_project() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let other = s.path("andere.kodierwerk");
+    kw_ok(["new", other.to_str().unwrap()]);
+    let p = project.to_str().unwrap();
+    let before = (fingerprint(&project), fingerprint(&other));
+    for target in [p, other.to_str().unwrap()] {
+        for kind in ["csv", "qdpx", "qdc"] {
+            refused(
+                &["export", kind, p, target],
+                "is a database (a Kodierwerk project?); an export never replaces one",
+            );
+        }
+    }
+    assert_eq!((fingerprint(&project), fingerprint(&other)), before);
+    // The path in the sentence stays as written, not capitalised.
+    let run = kw(["export", "csv", p, p]);
+    assert!(
+        run.stderr.starts_with(&format!("kodierwerk: {p} ")),
+        "{}",
+        run.stderr
+    );
+    kw_ok(["docs", p]);
+}
+
+#[test]
 fn two_processes_writing_at_once_lose_nothing() {
     let s = Scratch::new();
     let project = s.path("p.kodierwerk");

@@ -88,6 +88,9 @@ pub fn write_atomically(
             std::io::Error::other("this is a folder; name a file"),
         ));
     }
+    if crate::project::is_database(path) {
+        return Err(Error::ExportOntoDatabase(path.to_owned()));
+    }
     let mut temp = tempfile::Builder::new()
         .prefix(".kodierwerk-export-")
         .tempfile_in(folder)

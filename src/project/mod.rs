@@ -212,6 +212,15 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Refuses what is plainly no project before SQLite touches it.
+/// Whether the file at `path` is an SQLite database (a project, or another program's): exports
+/// must never replace one.
+pub fn is_database(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == SQLITE_MAGIC)
+}
+
 fn check_file(path: &Path) -> Result<()> {
     let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::ProjectMissing(path.to_owned()),
