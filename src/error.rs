@@ -37,6 +37,10 @@ pub enum Error {
         .0.display()
     )]
     ExportOntoDatabase(PathBuf),
+    #[error(
+        "this analysis failed inside Kodierwerk (a bug); the project is unchanged. Change a setting or the project to try again"
+    )]
+    AnalysisFailed,
     #[error("the disk is full; free some space and repeat the last step (nothing was lost)")]
     DiskFull,
     #[error("no document named or numbered “{0}” in this project (see `kodierwerk docs`)")]

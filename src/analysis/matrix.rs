@@ -271,7 +271,10 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
         })
         .collect();
     for doc in &documents {
-        let column = &mut columns[column_of[&doc.id]];
+        let Some(&column) = column_of.get(&doc.id) else {
+            continue;
+        };
+        let column = &mut columns[column];
         column.documents += 1;
         column.chars += doc.chars;
     }
@@ -334,7 +337,9 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
     let mut total_sweep = Sweep::new(data.codes.len());
     let mut own_sweep = Sweep::new(data.codes.len());
     for (slot, doc) in documents.iter().enumerate() {
-        let column = column_of[&doc.id];
+        let Some(&column) = column_of.get(&doc.id) else {
+            continue;
+        };
         let spans = &mut by_document[starts[slot]..starts[slot + 1]];
         spans.sort_unstable_by_key(|(range, _)| range.start);
         column_segments[column] += spans.len();
@@ -391,7 +396,9 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
     }
     let mut column_documents = vec![Vec::new(); columns.len()];
     for doc in &documents {
-        column_documents[column_of[&doc.id]].push(doc.id);
+        if let Some(&column) = column_of.get(&doc.id) {
+            column_documents[column].push(doc.id);
+        }
     }
     Ok(Matrix {
         by,
@@ -795,5 +802,31 @@ mod sort_tests {
         assert!(m.profile("C").is_none());
         assert!(m.profile("Z").is_none());
         assert_eq!(m.table()[4], ["B", "5", "5"]);
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    /// A document whose jobcenter is not in the data (a snapshot taken while another program
+    /// wrote) is left out, not a panic.
+    #[test]
+    fn a_document_without_its_jobcenter_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.kodierwerk");
+        crate::corpus::sample::create_sample(&path).unwrap();
+        let project = crate::project::Project::open(&path).unwrap();
+        let mut data = AnalysisData::load(&project).unwrap();
+        let gone = data.jobcenters.remove(0);
+        let spec = MatrixSpec {
+            by: Columns::Jobcenter,
+            measure: Measure::Segments,
+            coder: None,
+            conditions: Vec::new(),
+        };
+        let m = matrix(&data, &spec).unwrap();
+        assert_eq!(m.columns.len(), data.jobcenters.len());
+        assert!(m.columns.iter().all(|c| c.label != gone.name));
     }
 }

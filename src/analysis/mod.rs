@@ -33,15 +33,17 @@ pub type DocumentTurns = HashMap<DocumentId, Vec<Turn>>;
 
 impl AnalysisData {
     pub fn load(project: &Project) -> Result<Self> {
-        let mut attributes = project.attributes(Scope::Jobcenter)?;
-        attributes.extend(project.attributes(Scope::Document)?);
-        Ok(Self {
-            jobcenters: project.jobcenters()?,
-            documents: project.documents()?,
-            codes: project.codes()?,
-            coders: project.coders()?,
-            attributes,
-            segments: project.segment_spans()?,
+        project.snapshot(|project| {
+            let mut attributes = project.attributes(Scope::Jobcenter)?;
+            attributes.extend(project.attributes(Scope::Document)?);
+            Ok(Self {
+                jobcenters: project.jobcenters()?,
+                documents: project.documents()?,
+                codes: project.codes()?,
+                coders: project.coders()?,
+                attributes,
+                segments: project.segment_spans()?,
+            })
         })
     }
 

@@ -147,6 +147,8 @@ impl AnalysisWorker {
             if self.jobs.send(job).is_ok() {
                 entry.pending = Some(key.clone());
             } else {
+                entry.key = key.clone();
+                entry.pending = None;
                 entry.error = Some("the analysis thread has stopped; restart Kodierwerk".into());
             }
         }
@@ -183,7 +185,14 @@ fn work(path: PathBuf, jobs: Receiver<Job>, done: Sender<Done>) {
         }
         queue.insert(0, job);
         for job in queue {
-            let result = run(&path, &mut project, &mut loaded, job.version, job.task);
+            // A failing analysis must not take the worker (and every other view) with it.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run(&path, &mut project, &mut loaded, job.version, job.task)
+            }))
+            .unwrap_or_else(|_| {
+                loaded = None;
+                Err(crate::Error::AnalysisFailed)
+            });
             let sent = done.send(Done {
                 slot: job.slot,
                 key: job.key.clone(),
@@ -213,4 +222,46 @@ fn run(
         _ => &loaded.insert((version, AnalysisData::load(p)?)).1,
     };
     task(data, p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settle(worker: &mut AnalysisWorker) {
+        for _ in 0..1000 {
+            worker.poll();
+            if !worker.busy() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the worker did not answer");
+    }
+
+    #[test]
+    fn a_failing_analysis_reports_an_error_and_the_worker_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.kodierwerk");
+        drop(Project::create(&path).unwrap());
+        let mut worker = AnalysisWorker::start(path);
+        let ctx = egui::Context::default();
+
+        let asked: Latest<usize> = worker.ask(&ctx, "a", "k".into(), 1, |_, _| {
+            panic!("an analysis with a bug")
+        });
+        assert!(asked.computing && asked.result.is_none());
+        settle(&mut worker);
+        let failed: Latest<usize> = worker.ask(&ctx, "a", "k".into(), 1, |_, _| Ok(0));
+        assert!(failed.error.is_some() && !failed.computing);
+
+        // Another view still gets its answer, and a new question to the first one too.
+        worker.ask(&ctx, "b", "k".into(), 1, |data, _| Ok(data.documents.len()));
+        worker.ask(&ctx, "a", "k2".into(), 1, |_, _| Ok(7usize));
+        settle(&mut worker);
+        let b: Latest<usize> = worker.ask(&ctx, "b", "k".into(), 1, |_, _| Ok(1));
+        assert_eq!(b.result.as_deref(), Some(&0));
+        let a: Latest<usize> = worker.ask(&ctx, "a", "k2".into(), 1, |_, _| Ok(1));
+        assert_eq!((a.result.as_deref(), a.error), (Some(&7), None));
+    }
 }

@@ -332,6 +332,14 @@ fn usable_guid(conn: &Connection, table: &'static str, wanted: &str) -> Result<S
 }
 
 /// A timestamp from another program if it looks like ISO 8601 date and time, else now.
+/// What an attribute of this scope describes, for the report.
+fn scope_words(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Jobcenter => "cases (jobcenters)",
+        Scope::Document => "documents",
+    }
+}
+
 fn timestamp_or_now(conn: &Connection, given: &str) -> Result<String> {
     let given = given.trim();
     let b = given.as_bytes();
@@ -574,6 +582,24 @@ impl Importer<'_, '_> {
                 self.skip(format!(
                     "The attribute “{}” has no usable name; it was left out with its values.",
                     variable.name
+                ));
+                self.left_out_variables.insert(variable.guid.clone());
+                continue;
+            }
+            let other_scope = match scope {
+                Scope::Jobcenter => Scope::Document,
+                Scope::Document => Scope::Jobcenter,
+            };
+            // Attribute names are unique across both scopes: analyses find attributes by name.
+            if let Some(other) = attributes::all(self.tx(), other_scope)?
+                .into_iter()
+                .find(|a| attributes::fold(&a.name) == wanted)
+            {
+                self.skip(format!(
+                    "The attribute “{}” describes {} in the file but {} in this project; its values were left out.",
+                    variable.name,
+                    scope_words(scope),
+                    scope_words(other.scope),
                 ));
                 self.left_out_variables.insert(variable.guid.clone());
                 continue;
@@ -1081,6 +1107,44 @@ mod tests {
             original.jobcenters().unwrap().len()
         );
         counts_agree(&copy);
+    }
+
+    #[test]
+    fn an_attribute_of_the_other_scope_is_left_out_not_doubled() {
+        let (_dir, source_project) = small();
+        let mut bundle = source_project.exchange_bundle().unwrap();
+        // "Lage" describes jobcenters here; a file that has it on documents must not create a
+        // second "Lage" that analyses could not tell apart.
+        bundle.variables.push(Variable {
+            guid: "00000000-0000-4000-8000-0000000000f1".into(),
+            name: "Lage".into(),
+            scope: VariableScope::Source,
+            is_date: false,
+            choices: Vec::new(),
+            description: String::new(),
+        });
+        bundle.sources[0].values.push((
+            "00000000-0000-4000-8000-0000000000f1".into(),
+            "Stadt".into(),
+        ));
+        let (_dir2, mut target) = project();
+        let report = target.import_bundle(&bundle, "Import").unwrap();
+        assert!(
+            report
+                .skipped
+                .iter()
+                .any(|s| s.contains("“Lage” describes documents in the file but cases")),
+            "{:?}",
+            report.skipped
+        );
+        let lage = target
+            .attributes(Scope::Jobcenter)
+            .unwrap()
+            .into_iter()
+            .chain(target.attributes(Scope::Document).unwrap())
+            .filter(|a| a.name == "Lage")
+            .count();
+        assert_eq!(lage, 1);
     }
 
     #[test]

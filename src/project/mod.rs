@@ -122,6 +122,15 @@ impl Project {
         &self.path
     }
 
+    /// Runs several reads on one snapshot of the file, so that a write committed meanwhile by
+    /// another connection (a background import, the command line) is seen whole or not at all.
+    pub fn snapshot<T>(&self, read: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let result = read(self);
+        tx.rollback()?;
+        result
+    }
+
     /// Undoes the latest change; returns what it was.
     pub fn undo(&mut self) -> Result<String> {
         log::undo(&mut self.conn)

@@ -225,7 +225,10 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         }
     });
     ui.separator();
-    if let Some(cell) = matrix_table_ui(ui, state, &m) {
+    // A click on an older table while the new one is computed would answer the wrong question.
+    if let Some(cell) = matrix_table_ui(ui, state, &m)
+        && !computing
+    {
         let coder = state.analysis.coder.clone();
         match matrix_cell_segments(state, &m, cell, coder.as_deref()) {
             Ok(opened) => state.analysis.opened = Some(opened),

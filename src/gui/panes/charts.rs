@@ -199,6 +199,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         });
     }
     if let Some((path, column)) = clicked
+        && !computing
         && let Some(row) = m.rows.iter().position(|r| r.code == path)
     {
         let coder = state.charts.coder.clone();
@@ -359,7 +360,10 @@ fn bars_ui(
     }
     let j = n - 1 - group as usize;
     let k = ((group + 0.4 - point.y) / width).floor();
-    let row = rows.get(k.max(0.0) as usize)?;
+    if k < 0.0 {
+        return None;
+    }
+    let row = rows.get(k as usize)?;
     let r = &m.rows[*row];
     let value = r.cells[j].value(m.measure);
     (point.x >= 0.0 && point.x <= value).then(|| (r.code.clone(), j))
@@ -469,7 +473,8 @@ fn profile_ui(
         .accessible_name(format!("{} {}", tr.chart_profile, tr.charts));
     let point = response.inner?;
     let group = point.y.round();
-    if group < 0.0 || group as usize >= n || point.x < 0.0 {
+    // Bars are 0.7 wide: a click between them opens nothing.
+    if group < 0.0 || group as usize >= n || point.x < 0.0 || (point.y - group).abs() > 0.35 {
         return None;
     }
     let j = n - 1 - group as usize;
@@ -501,7 +506,11 @@ fn take_screenshot(ui: &Ui, state: &mut WorkbenchState) {
             egui::Pos2::ZERO,
             egui::vec2(image.width() as f32, image.height() as f32) / ppp,
         );
-        let region = image.region(&rect.intersect(whole), Some(ppp));
+        let visible = rect.intersect(whole);
+        if !visible.is_positive() {
+            return;
+        }
+        let region = image.region(&visible, Some(ppp));
         state.save_request = Some((state.tr.save_picture, SaveWhat::Image(Arc::new(region))));
     }
 }

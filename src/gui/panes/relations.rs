@@ -150,6 +150,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         state.version,
         move |data, _| crosstab::crosstab(data, &spec),
     );
+    let computing = latest.computing;
     let Some(table) = latest.show(ui, tr.computing) else {
         return;
     };
@@ -222,7 +223,9 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     });
                 });
         });
-    if let Some((i, j)) = clicked {
+    if let Some((i, j)) = clicked
+        && !computing
+    {
         let code = table.rows[i].code.clone();
         let (column, documents) = match table.columns.get(j) {
             Some(c) => (c.label.clone(), table.column_documents[j].clone()),
@@ -307,6 +310,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             cooccurrence::cooccurrence(data, &spec, &turns)
         },
     );
+    let computing = latest.computing;
     let Some(table) = latest.show(ui, tr.computing) else {
         return;
     };
@@ -394,7 +398,9 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     });
                 });
         });
-    if let Some((i, j)) = clicked {
+    if let Some((i, j)) = clicked
+        && !computing
+    {
         open_passages(state, &table, i, j);
     }
     passages_ui(ui, state);

@@ -30,6 +30,8 @@ pub struct TypologyView {
     pub note: String,
     /// The profile cell whose segments are listed: title and segments.
     pub opened: Option<(String, Vec<Segment>)>,
+    /// The project version and spec the listed cell belongs to.
+    opened_for: String,
 }
 
 /// Draws the typology view.
@@ -94,6 +96,11 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         coder,
         codes: None,
     };
+    let listed_for = format!("{}\u{0}{spec:?}", state.version);
+    if state.typology.opened_for != listed_for {
+        state.typology.opened = None;
+        state.typology.opened_for = listed_for;
+    }
     let latest = state.worker.ask(
         ui.ctx(),
         "typology",
@@ -101,10 +108,11 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         state.version,
         move |data, _| typology::typology(data, &spec),
     );
+    let computing = latest.computing;
     let Some(t) = latest.show(ui, tr.computing) else {
         return;
     };
-    profile_ui(ui, state, &t);
+    profile_ui(ui, state, &t, computing);
 }
 
 /// The jobcenters with their type, evidence count, and the evidence of the chosen one.
@@ -223,7 +231,10 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     if !fresh {
         match state.project.evidence(jobcenter) {
             Ok(list) => state.typology.evidence = Some((state.version, jobcenter, list)),
-            Err(e) => state.error = Some(e.to_string()),
+            Err(e) => {
+                state.typology.evidence = None;
+                state.error = Some(e.to_string());
+            }
         }
     }
     // Linking the segment selected in the browser.
@@ -307,7 +318,7 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 }
 
 /// The types' code profiles side by side; a click on a cell lists its segments.
-fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology) {
+fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: bool) {
     let tr = state.tr;
     let top = typology::separating_codes(t, 5);
     ui.strong(tr.separating_codes);
@@ -451,7 +462,9 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology) {
                     });
                 });
         });
-    if let Some((i, k)) = clicked {
+    if let Some((i, k)) = clicked
+        && !computing
+    {
         let r = &t.rows[i];
         let ty = &t.types[k];
         let coders = state
