@@ -26,8 +26,9 @@ pub struct AnalysisView {
     pub coder: Option<String>,
     /// Attribute conditions the documents must meet.
     pub conditions: Vec<(String, String)>,
-    /// Sorted by this column (the total is `columns.len()`), descending if true; else tree order.
-    pub sort: Option<(usize, bool)>,
+    /// Sorted by the column of this label (it may move when filters change the columns),
+    /// descending if true; else tree order.
+    pub sort: Option<(String, bool)>,
     /// Parent codes (by path) whose sub-codes are hidden.
     pub collapsed: HashSet<String>,
     /// The cell whose segments are listed: code and column label, and the segments.
@@ -244,14 +245,26 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 fn shown_table(state: &WorkbenchState, m: &Matrix) -> Vec<Vec<String>> {
     m.table_of(shown_rows(
         m,
-        state.analysis.sort,
+        state.analysis.sort.as_ref(),
         &state.analysis.collapsed,
     ))
 }
 
 /// The rows to draw: sorted or in tree order, without the sub-codes of collapsed parents.
-fn shown_rows(m: &Matrix, sort: Option<(usize, bool)>, collapsed: &HashSet<String>) -> Vec<usize> {
-    let order: Vec<usize> = match sort {
+fn shown_rows(
+    m: &Matrix,
+    sort: Option<&(String, bool)>,
+    collapsed: &HashSet<String>,
+) -> Vec<usize> {
+    let column = sort.and_then(|(label, descending)| {
+        let j = m
+            .columns
+            .iter()
+            .position(|c| &c.label == label)
+            .or_else(|| (&m.all.label == label).then_some(m.columns.len()))?;
+        Some((j, *descending))
+    });
+    let order: Vec<usize> = match column {
         Some((column, descending)) => m.sorted_rows(column, descending),
         None => (0..m.rows.len()).collect(),
     };
@@ -271,7 +284,7 @@ fn shown_rows(m: &Matrix, sort: Option<(usize, bool)>, collapsed: &HashSet<Strin
 fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Option<(usize, usize)> {
     let tr = state.tr;
     let mut clicked: Option<(usize, usize)> = None;
-    let rows = shown_rows(m, state.analysis.sort, &state.analysis.collapsed);
+    let rows = shown_rows(m, state.analysis.sort.as_ref(), &state.analysis.collapsed);
     let has_children: HashSet<usize> = (0..m.rows.len().saturating_sub(1))
         .filter(|&i| m.rows[i + 1].depth > m.rows[i].depth)
         .collect();
@@ -289,7 +302,7 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
     let heat = ui.visuals().selection.bg_fill;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let table_height = (ui.available_height() - list_height).max(120.0);
-    let mut sort = state.analysis.sort;
+    let mut sort = state.analysis.sort.clone();
     let mut toggle: Option<String> = None;
     egui::ScrollArea::horizontal()
         .id_salt("code-matrix-wide")
@@ -314,11 +327,11 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                             sort = None;
                         }
                     });
-                    for (j, column) in m.columns.iter().chain(std::iter::once(&m.all)).enumerate() {
+                    for column in m.columns.iter().chain(std::iter::once(&m.all)) {
                         header.col(|ui| {
-                            let arrow = match sort {
-                                Some((c, true)) if c == j => " ⬇",
-                                Some((c, false)) if c == j => " ⬆",
+                            let arrow = match &sort {
+                                Some((c, true)) if *c == column.label => " ⬇",
+                                Some((c, false)) if *c == column.label => " ⬆",
                                 _ => "",
                             };
                             let response = ui
@@ -334,10 +347,11 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                                 ))
                                 .accessible_name(format!("{} {}", tr.sort_by, column.label));
                             if response.clicked() {
-                                sort = match sort {
-                                    Some((c, true)) if c == j => Some((j, false)),
-                                    Some((c, false)) if c == j => None,
-                                    _ => Some((j, true)),
+                                let label = column.label.clone();
+                                sort = match sort.take() {
+                                    Some((c, true)) if c == label => Some((label, false)),
+                                    Some((c, false)) if c == label => None,
+                                    _ => Some((label, true)),
                                 };
                             }
                         });
