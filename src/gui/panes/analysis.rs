@@ -330,14 +330,14 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                     for column in m.columns.iter().chain(std::iter::once(&m.all)) {
                         header.col(|ui| {
                             let arrow = match &sort {
-                                Some((c, true)) if *c == column.label => " ⬇",
-                                Some((c, false)) if *c == column.label => " ⬆",
+                                Some((c, true)) if *c == column.label => "⬇ ",
+                                Some((c, false)) if *c == column.label => "⬆ ",
                                 _ => "",
                             };
                             let response = ui
                                 .add(
                                     egui::Button::new(
-                                        RichText::new(format!("{}{arrow}", column.label)).strong(),
+                                        RichText::new(format!("{arrow}{}", column.label)).strong(),
                                     )
                                     .frame(false),
                                 )
