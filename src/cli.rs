@@ -290,7 +290,7 @@ pub enum Command {
         /// Link this segment (of one of the jobcenter's documents) as evidence.
         #[arg(long, value_name = "SEGMENT_ID", conflicts_with = "unlink")]
         link: Option<i64>,
-        /// Why the passage justifies the type.
+        /// Why the passage justifies the type (for a segment already linked: its new note).
         #[arg(long, requires = "link", default_value = "")]
         note: String,
         /// Remove this segment from the evidence (the segment stays).
@@ -944,10 +944,21 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let mut p = Project::open(&project)?;
             let jobcenter = p.jobcenter(&jobcenter)?;
             if let Some(segment) = link.map(SegmentId) {
-                if p.evidence(jobcenter.id)?
-                    .iter()
-                    .any(|e| e.segment_id == segment)
+                let existing = p
+                    .evidence(jobcenter.id)?
+                    .into_iter()
+                    .find(|e| e.segment_id == segment);
+                if let Some(e) = &existing
+                    && !note.trim().is_empty()
+                    && note.trim() != e.note
                 {
+                    p.set_evidence_note(jobcenter.id, segment, &note)?;
+                    writeln!(
+                        out,
+                        "segment {segment} is evidence for “{}” with the new note",
+                        jobcenter.name
+                    )?;
+                } else if existing.is_some() {
                     writeln!(
                         out,
                         "segment {segment} is already evidence for “{}”; nothing changed",

@@ -459,6 +459,40 @@ fn evidence_is_linked_listed_unlinked_and_undone() {
 }
 
 #[test]
+fn linking_again_with_a_note_rewrites_the_note() {
+    let s = Scratch::new();
+    let p = fixture(&s);
+    kw_ok([
+        "evidence",
+        &p,
+        "--jobcenter",
+        "JC Nord",
+        "--link",
+        "4",
+        "--note",
+        "erst",
+    ]);
+    let out = kw_ok([
+        "evidence",
+        &p,
+        "--jobcenter",
+        "JC Nord",
+        "--link",
+        "4",
+        "--note",
+        "Leitung setzt auf E-Akte",
+    ]);
+    assert_eq!(
+        out.trim(),
+        "segment 4 is evidence for “JC Nord” with the new note"
+    );
+    let e = evidence(&p, "JC Nord");
+    assert_eq!(e["evidence"][0]["note"], "Leitung setzt auf E-Akte");
+    kw_ok(["undo", &p]);
+    assert_eq!(evidence(&p, "JC Nord")["evidence"][0]["note"], "erst");
+}
+
+#[test]
 fn evidence_from_another_jobcenter_is_refused_untouched() {
     let s = Scratch::new();
     let p = fixture(&s);

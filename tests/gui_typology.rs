@@ -173,3 +173,34 @@ fn a_segment_in_the_browser_becomes_evidence_for_its_jobcenter() {
             .is_some()
     );
 }
+
+#[test]
+fn an_evidence_note_is_rewritten_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.kodierwerk");
+    kodierwerk::corpus::sample::create_sample(&path).unwrap();
+    let project = Project::open(&path).unwrap();
+    let rheinau = project.jobcenter("Jobcenter Rheinau").unwrap();
+    let linked = project.evidence(rheinau.id).unwrap();
+    assert_eq!(linked.len(), 1);
+
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Typologie").click();
+    settle(&mut h);
+    h.get_by_label("Belege: Jobcenter Rheinau").click();
+    h.run();
+    h.get_by_label("Notiz").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("je nach Anliegen, nicht für alle".into()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let after = project.evidence(rheinau.id).unwrap();
+    assert_eq!(after[0].segment_id, linked[0].segment_id);
+    assert_eq!(after[0].note, "je nach Anliegen, nicht für alle");
+    assert!(
+        h.query_by_label_contains("„je nach Anliegen, nicht für alle“")
+            .is_some()
+    );
+}

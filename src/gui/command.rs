@@ -79,6 +79,11 @@ pub enum Command {
         jobcenter: JobcenterId,
         segment: SegmentId,
     },
+    SetEvidenceNote {
+        jobcenter: JobcenterId,
+        segment: SegmentId,
+        note: String,
+    },
     Undo,
     Redo,
     /// Import files in the background.

@@ -21,6 +21,7 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub edit_note: &'static str,
     pub add_attribute_hint: &'static str,
     pub add_attribute: &'static str,
     pub linked_as_evidence: &'static str,
@@ -209,6 +210,7 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    edit_note: "Notiz",
     add_attribute_hint: "Merkmal und Wert anklicken: wird mit „und“ an die Bedingung angehängt",
     add_attribute: "+ Merkmal",
     linked_as_evidence: "Als Beleg verknüpft",
@@ -397,6 +399,7 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    edit_note: "Note",
     add_attribute_hint: "Click an attribute and a value: appended to the condition with “and”",
     add_attribute: "+ Attribute",
     linked_as_evidence: "Linked as evidence",

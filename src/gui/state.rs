@@ -581,6 +581,14 @@ impl WorkbenchState {
                 self.message = Some(format!("{}: {name}", self.tr.linked_as_evidence));
                 true
             }
+            Command::SetEvidenceNote {
+                jobcenter,
+                segment,
+                note,
+            } => {
+                self.project.set_evidence_note(jobcenter, segment, &note)?;
+                true
+            }
             Command::UnlinkEvidence { jobcenter, segment } => {
                 self.project.unlink_evidence(jobcenter, segment)?;
                 true

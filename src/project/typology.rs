@@ -93,6 +93,29 @@ impl Project {
         Ok(())
     }
 
+    /// Rewrites the note of an evidence link (why the passage justifies the type).
+    pub fn set_evidence_note(
+        &mut self,
+        jobcenter: JobcenterId,
+        segment: SegmentId,
+        note: &str,
+    ) -> Result<()> {
+        let mut change = self.change()?;
+        let name = jobcenter_name(change.tx(), jobcenter)?;
+        let id = link_id(change.tx(), jobcenter, segment)?.ok_or_else(|| Error::NotEvidence {
+            segment: segment.0,
+            jobcenter: name.clone(),
+        })?;
+        change.update(
+            "type_evidence",
+            id,
+            "UPDATE type_evidence SET note = ?1 WHERE id = ?2",
+            &[&note.trim(), &id],
+        )?;
+        change.commit(&format!("Notiz zum Beleg {segment} für „{name}“ geändert"))?;
+        Ok(())
+    }
+
     /// The jobcenter's evidence, by document and position.
     pub fn evidence(&self, jobcenter: JobcenterId) -> Result<Vec<Evidence>> {
         jobcenter_name(&self.conn, jobcenter)?;
@@ -247,6 +270,26 @@ mod tests {
         assert!(links(&p, nord).is_empty());
         assert!(p.evidence_counts().unwrap().is_empty());
         assert_eq!(state(&p), before);
+    }
+
+    #[test]
+    fn an_evidence_note_is_rewritten_and_undone() {
+        let (_dir, mut p) = project();
+        let a = p.add_code("Haltung/Skeptisch", None, "").unwrap();
+        let doc = document(&mut p, "nord-01", TEXT);
+        let nord = p.jobcenter("Jobcenter Nord").unwrap().id;
+        let s1 = p.apply_code(doc, 3, 25, a, "Anna", "").unwrap();
+        p.link_evidence(nord, s1, "erste Lesart").unwrap();
+        p.set_evidence_note(nord, s1, " persönlich vor digital ")
+            .unwrap();
+        assert_eq!(links(&p, nord), [(s1.0, "persönlich vor digital".into())]);
+        p.undo().unwrap();
+        assert_eq!(links(&p, nord), [(s1.0, "erste Lesart".into())]);
+        p.unlink_evidence(nord, s1).unwrap();
+        assert!(matches!(
+            p.set_evidence_note(nord, s1, "x"),
+            Err(Error::NotEvidence { .. })
+        ));
     }
 
     #[test]

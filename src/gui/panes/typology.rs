@@ -9,7 +9,7 @@ use crate::analysis::typology::{self, Typology, TypologySpec};
 use crate::gui::command::Command;
 use crate::gui::panes::dialogs::SaveWhat;
 use crate::gui::state::{CentralView, WorkbenchState};
-use crate::model::{AttributeKind, JobcenterId, Scope, Segment};
+use crate::model::{AttributeKind, JobcenterId, Scope, Segment, SegmentId};
 use crate::project::{DIGITALISIERUNGSTYP, Evidence, SegmentFilter};
 
 /// The view's choices and the evidence list of the chosen jobcenter.
@@ -26,6 +26,8 @@ pub struct TypologyView {
     evidence: Option<(u64, JobcenterId, Vec<Evidence>)>,
     /// Evidence per jobcenter, read at this project version.
     counts: Option<(u64, std::collections::HashMap<JobcenterId, usize>)>,
+    /// The evidence whose note is being rewritten, with the draft.
+    editing_note: Option<(SegmentId, String, bool)>,
     /// A note for the next link.
     pub note: String,
     /// The profile cell whose segments are listed: title and segments.
@@ -266,6 +268,8 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     };
     let mut jump = None;
     let mut unlink = None;
+    let mut editing = state.typology.editing_note.take();
+    let mut renote: Option<(SegmentId, String)> = None;
     egui::ScrollArea::vertical()
         .id_salt("typology-evidence")
         .auto_shrink([false, false])
@@ -281,6 +285,26 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                         .clicked()
                     {
                         unlink = Some(e.segment_id);
+                    }
+                    if let Some((segment, draft, fresh)) = &mut editing
+                        && *segment == e.segment_id
+                    {
+                        let edit = ui
+                            .add(egui::TextEdit::singleline(draft).desired_width(220.0))
+                            .accessible_name(format!("{} {}", tr.evidence_note, e.segment_id));
+                        if std::mem::take(fresh) {
+                            edit.request_focus();
+                        } else if edit.lost_focus() {
+                            renote = Some((e.segment_id, draft.clone()));
+                        }
+                        return;
+                    }
+                    if ui
+                        .small_button(tr.edit_note)
+                        .on_hover_text(tr.evidence_note)
+                        .clicked()
+                    {
+                        editing = Some((e.segment_id, e.note.clone(), true));
                     }
                     let leaf = e.code.rsplit('/').next().unwrap_or(&e.code);
                     let flat: String = e
@@ -308,6 +332,20 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 });
             }
         });
+    if let Some((segment, note)) = renote {
+        editing = None;
+        let unchanged = list
+            .iter()
+            .any(|e| e.segment_id == segment && e.note == note.trim());
+        if !unchanged {
+            state.push(Command::SetEvidenceNote {
+                jobcenter,
+                segment,
+                note,
+            });
+        }
+    }
+    state.typology.editing_note = editing;
     if let Some(segment) = unlink {
         state.push(Command::UnlinkEvidence { jobcenter, segment });
     }
