@@ -7,9 +7,11 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
 use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
-use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
+use crate::analysis::{DocumentTurns, load_turns};
 use crate::gui::command::Command;
-use crate::gui::panes::analysis::{code_segments, coder_choice_ui, segment_list_ui};
+use crate::gui::panes::analysis::{
+    code_segments, coder_choice_ui, jobcenter_line, segment_list_ui,
+};
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::conditions::attribute_values;
 use crate::model::{CodeId, Segment};
@@ -69,13 +71,9 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         state.relations.crosstab_coder = coder;
     });
     let mut remove = None;
-    // The attributes and their values, for building a condition by clicks.
-    let offered: Vec<(String, Vec<String>)> = state
-        .attributes
-        .iter()
-        .map(|a| (a.name.clone(), attribute_values(state, &a.name)))
-        .collect();
-    for (i, condition) in state.relations.conditions.iter_mut().enumerate() {
+    // Taken out while drawing, so that the menus can read the attributes' values when opened.
+    let mut conditions = std::mem::take(&mut state.relations.conditions);
+    for (i, condition) in conditions.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             ui.label(format!("{} {}", tr.condition, i + 1));
             ui.add(
@@ -85,10 +83,11 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             )
             .accessible_name(format!("{} {}", tr.condition, i + 1));
             ui.menu_button(tr.add_attribute, |ui| {
-                for (name, values) in &offered {
+                for attribute in &state.attributes {
+                    let name = &attribute.name;
                     ui.menu_button(name, |ui| {
-                        for value in values {
-                            if ui.button(value).clicked() {
+                        for value in attribute_values(state, name) {
+                            if ui.button(&value).clicked() {
                                 if !condition.trim().is_empty() {
                                     condition.push_str(", ");
                                 }
@@ -107,6 +106,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             }
         });
     }
+    state.relations.conditions = conditions;
     if let Some(i) = remove {
         state.relations.conditions.remove(i);
     }
@@ -249,14 +249,13 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             "crosstab-segments",
             title.clone(),
             segments,
-            |s| format!("{} · {} · {}: {}", s.jobcenter, s.document, s.coder, s.text),
+            jobcenter_line,
         );
         if action.close {
             state.relations.crosstab_opened = None;
         }
         if let Some(id) = action.jump {
             state.push(Command::JumpToSegment(id));
-            state.central = crate::gui::state::CentralView::Browser;
         }
     }
 }
@@ -406,18 +405,6 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     passages_ui(ui, state);
 }
 
-fn turns_for(
-    state: &WorkbenchState,
-    data: &AnalysisData,
-    scope: CooccurrenceScope,
-) -> crate::Result<DocumentTurns> {
-    if scope == CooccurrenceScope::Turn {
-        load_turns(&state.project, data)
-    } else {
-        Ok(DocumentTurns::new())
-    }
-}
-
 fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: usize) {
     let code = |path: &str| -> Option<CodeId> {
         state.codes.iter().find(|c| c.path == path).map(|c| c.id)
@@ -434,15 +421,25 @@ fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: 
         .and_then(|name| state.coders.iter().find(|c| &c.name == name))
         .map(|c| vec![c.id])
         .unwrap_or_default();
-    let result = AnalysisData::load(&state.project).and_then(|data| {
-        let turns = turns_for(state, &data, scope)?;
+    let result = (|| -> crate::Result<Vec<Segment>> {
         let segments = state.project.segments(&SegmentFilter {
             codes: vec![a, b],
             coders,
             ..SegmentFilter::default()
         })?;
+        // Only the documents of these segments need their turns.
+        let mut turns = DocumentTurns::new();
+        if scope == CooccurrenceScope::Turn {
+            for segment in &segments {
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    turns.entry(segment.document_id)
+                {
+                    slot.insert(state.project.turns(segment.document_id)?);
+                }
+            }
+        }
         Ok(cooccurrence::passages(&segments, a, b, scope, &turns))
-    });
+    })();
     match result {
         Ok(passages) => {
             state.relations.opened =
