@@ -250,17 +250,34 @@ pub(super) fn set_value(
 
 /// All attribute values of one jobcenter or document, in the order of the definitions.
 pub(super) fn values_of(conn: &Connection, scope: Scope, owner: i64) -> Result<AttributeValues> {
-    let sql = match scope {
-        Scope::Jobcenter => {
-            "SELECT a.name, v.value FROM jobcenter_values v JOIN attributes a ON a.id = v.attribute_id
-             WHERE v.jobcenter_id = ?1 ORDER BY a.position, a.id"
-        }
-        Scope::Document => {
-            "SELECT a.name, v.value FROM document_values v JOIN attributes a ON a.id = v.attribute_id
-             WHERE v.document_id = ?1 ORDER BY a.position, a.id"
-        }
+    values_keyed(conn, scope, owner, "a.name")
+}
+
+/// The same values keyed by the attribute's GUID, as the REFI-QDA exchange refers to them.
+pub(super) fn guid_values_of(
+    conn: &Connection,
+    scope: Scope,
+    owner: i64,
+) -> Result<AttributeValues> {
+    values_keyed(conn, scope, owner, "a.guid")
+}
+
+/// (key, value) of one owner's attribute values; `key` is a column of `attributes a`.
+fn values_keyed(
+    conn: &Connection,
+    scope: Scope,
+    owner: i64,
+    key: &'static str,
+) -> Result<AttributeValues> {
+    let (table, owner_column) = match scope {
+        Scope::Jobcenter => ("jobcenter_values", "jobcenter_id"),
+        Scope::Document => ("document_values", "document_id"),
     };
-    let mut stmt = conn.prepare_cached(sql)?;
+    let sql = format!(
+        "SELECT {key}, v.value FROM {table} v JOIN attributes a ON a.id = v.attribute_id
+         WHERE v.{owner_column} = ?1 ORDER BY a.position, a.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -169,7 +169,7 @@ impl Project {
                     Ok(Case {
                         guid,
                         name,
-                        values: guid_values(conn, Scope::Jobcenter, id)?,
+                        values: attributes::guid_values_of(conn, Scope::Jobcenter, id)?,
                         memo: memo("jobcenter", id).unwrap_or_default(),
                     })
                 })
@@ -202,7 +202,7 @@ impl Project {
                         name,
                         case: Some(case),
                         text,
-                        values: guid_values(conn, Scope::Document, id)?,
+                        values: attributes::guid_values_of(conn, Scope::Document, id)?,
                         memo: memo("document", id).unwrap_or_default(),
                         created_at,
                     })
@@ -294,23 +294,6 @@ fn memo_texts(conn: &Connection) -> Result<HashMap<(String, i64), String>> {
 fn guids(conn: &Connection, table: &'static str) -> Result<HashMap<i64, String>> {
     let mut stmt = conn.prepare(&format!("SELECT id, guid FROM {table}"))?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The attribute values of a jobcenter or document as (attribute GUID, value).
-fn guid_values(conn: &Connection, scope: Scope, owner: i64) -> Result<Vec<(String, String)>> {
-    let sql = match scope {
-        Scope::Jobcenter => {
-            "SELECT a.guid, v.value FROM jobcenter_values v JOIN attributes a ON a.id = v.attribute_id
-             WHERE v.jobcenter_id = ?1 ORDER BY a.position, a.id"
-        }
-        Scope::Document => {
-            "SELECT a.guid, v.value FROM document_values v JOIN attributes a ON a.id = v.attribute_id
-             WHERE v.document_id = ?1 ORDER BY a.position, a.id"
-        }
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
