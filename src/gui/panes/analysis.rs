@@ -567,6 +567,14 @@ pub fn matrix_line(segment: &Segment) -> String {
     )
 }
 
+/// How a segment reads in a list across jobcenters: jobcenter, document, coder and text.
+pub fn jobcenter_line(segment: &Segment) -> String {
+    format!(
+        "{} · {} · {}: {}",
+        segment.jobcenter, segment.document, segment.coder, segment.text
+    )
+}
+
 /// The list of a matrix or chart cell, if one is open; closing or a jump is carried out.
 pub fn cell_segments_ui(
     ui: &mut Ui,
@@ -589,6 +597,5 @@ pub fn cell_segments_ui(
     }
     if let Some(id) = action.jump {
         state.push(Command::JumpToSegment(id));
-        state.central = crate::gui::state::CentralView::Browser;
     }
 }

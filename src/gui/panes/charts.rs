@@ -70,13 +70,16 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     if state.charts.by.is_empty() {
         state.charts.by = "jobcenter".into();
     }
-    let default_code = state
-        .codes
-        .iter()
-        .find(|c| c.parent.is_none() && state.codes.iter().any(|d| d.parent == Some(c.id)))
-        .map(|c| c.path.clone())
-        .unwrap_or_default();
-    let mut code = state.charts.code.clone().unwrap_or(default_code);
+    // First shown: the first top-level code with sub-codes (the work logics in the sample).
+    let mut code = state.charts.code.clone().unwrap_or_else(|| {
+        let parents = parent_codes(state);
+        state
+            .codes
+            .iter()
+            .find(|c| c.parent.is_none() && parents.contains(&c.id))
+            .map(|c| c.path.clone())
+            .unwrap_or_default()
+    });
     let mut kind = state.charts.kind;
     let mut by = state.charts.by.clone();
     let mut measure = state.charts.measure.unwrap_or(Measure::Segments);
@@ -96,10 +99,9 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             })
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut code, String::new(), tr.top_level_codes);
-                for c in &state.codes {
-                    if state.codes.iter().any(|d| d.parent == Some(c.id)) {
-                        ui.selectable_value(&mut code, c.path.clone(), &c.path);
-                    }
+                let parents = parent_codes(state);
+                for c in state.codes.iter().filter(|c| parents.contains(&c.id)) {
+                    ui.selectable_value(&mut code, c.path.clone(), &c.path);
                 }
             })
             .response
@@ -213,6 +215,11 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     state.charts.opened = opened;
 }
 
+/// The codes that have sub-codes: what a chart can show.
+fn parent_codes(state: &WorkbenchState) -> std::collections::HashSet<crate::model::CodeId> {
+    state.codes.iter().filter_map(|c| c.parent).collect()
+}
+
 /// The rows shown as series: the direct sub-codes of `parent` (or the top-level codes).
 fn series(m: &Matrix, parent: &str) -> Vec<usize> {
     let depth = m
@@ -277,8 +284,24 @@ fn column_marks(n: usize) -> impl Fn(GridInput) -> Vec<GridMark> {
     }
 }
 
-fn chart_title(ui: &mut Ui, title: String) {
-    ui.label(RichText::new(title).strong().size(15.0));
+/// The chart's heading: which code's sub-codes, what is measured, grouped by what.
+fn chart_title(ui: &mut Ui, state: &WorkbenchState, m: &Matrix, parent: &str, what: &str) {
+    let tr = state.tr;
+    let code = if parent.is_empty() {
+        tr.top_level_codes
+    } else {
+        parent
+    };
+    let by = if m.by == "jobcenter" {
+        tr.jobcenter
+    } else {
+        m.by.as_str()
+    };
+    ui.label(
+        RichText::new(format!("{code} · {what} · {by}"))
+            .strong()
+            .size(15.0),
+    );
 }
 
 /// Grouped bars; returns the clicked bar (code path, column).
@@ -292,23 +315,7 @@ fn bars_ui(
     let tr = state.tr;
     let rows = series(m, parent);
     let n = m.columns.len();
-    chart_title(
-        ui,
-        format!(
-            "{} · {} · {}",
-            if parent.is_empty() {
-                tr.top_level_codes
-            } else {
-                parent
-            },
-            measure_label(m.measure, state),
-            if m.by == "jobcenter" {
-                tr.jobcenter
-            } else {
-                m.by.as_str()
-            }
-        ),
-    );
+    chart_title(ui, state, m, parent, measure_label(m.measure, state));
     let width = 0.8 / rows.len().max(1) as f64;
     // Groups from top to bottom, in the matrix's column order; the bars of a group in the code
     // system's order from top to bottom.
@@ -420,23 +427,7 @@ fn profile_ui(
         ui.weak(tr.no_subcodes);
         return None;
     };
-    chart_title(
-        ui,
-        format!(
-            "{} · {} · {}",
-            if parent.is_empty() {
-                tr.top_level_codes
-            } else {
-                parent
-            },
-            tr.profile_share,
-            if m.by == "jobcenter" {
-                tr.jobcenter
-            } else {
-                m.by.as_str()
-            }
-        ),
-    );
+    chart_title(ui, state, m, parent, tr.profile_share);
     let n = profile.columns.len();
     let mut charts: Vec<BarChart> = Vec::new();
     for (k, code) in profile.codes.iter().enumerate() {

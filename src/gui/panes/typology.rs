@@ -2,15 +2,16 @@
 //! types' code profiles side by side with the codes that separate them most. The numbers come from
 //! the same core function as `kodierwerk typology`; evidence is the same as `kodierwerk evidence`.
 
-use egui::{RichText, Sense, Ui};
+use egui::{Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::typology::{self, Typology, TypologySpec};
 use crate::gui::command::Command;
+use crate::gui::panes::analysis::{code_segments, jobcenter_line, segment_list_ui};
 use crate::gui::panes::dialogs::SaveWhat;
-use crate::gui::state::{CentralView, WorkbenchState};
+use crate::gui::state::WorkbenchState;
 use crate::model::{AttributeKind, JobcenterId, Scope, Segment, SegmentId};
-use crate::project::{DIGITALISIERUNGSTYP, Evidence, SegmentFilter};
+use crate::project::{DIGITALISIERUNGSTYP, Evidence};
 
 /// The view's choices and the evidence list of the chosen jobcenter.
 #[derive(Default)]
@@ -141,12 +142,7 @@ fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    let counts = state
-        .typology
-        .counts
-        .as_ref()
-        .map(|(_, c)| c.clone())
-        .unwrap_or_default();
+    let counts = state.typology.counts.as_ref().map(|(_, c)| c);
     let mut commands = Vec::new();
     let mut chosen = state.typology.jobcenter;
     egui::ScrollArea::vertical()
@@ -193,7 +189,7 @@ fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
                                 value,
                             });
                         }
-                        let n = counts.get(&j.id).copied().unwrap_or(0);
+                        let n = counts.and_then(|c| c.get(&j.id)).copied().unwrap_or(0);
                         let word = if n == 1 {
                             tr.evidence_one
                         } else {
@@ -351,7 +347,6 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     }
     if let Some(segment) = jump {
         state.push(Command::JumpToSegment(segment));
-        state.central = CentralView::Browser;
     }
 }
 
@@ -505,75 +500,28 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
     {
         let r = &t.rows[i];
         let ty = &t.types[k];
-        let coders = state
-            .typology
-            .coder
-            .as_ref()
-            .and_then(|name| state.coders.iter().find(|c| &c.name == name))
-            .map(|c| vec![c.id])
-            .unwrap_or_default();
-        let filter = if ty.document_ids.is_empty() {
-            SegmentFilter::nothing()
-        } else {
-            SegmentFilter {
-                codes: vec![r.code_id],
-                documents: ty.document_ids.clone(),
-                coders,
-                ..SegmentFilter::default()
-            }
-        };
-        match state.project.segments(&filter) {
+        let coder = state.typology.coder.clone();
+        match code_segments(state, &r.path, ty.document_ids.clone(), coder.as_deref()) {
             Ok(segments) => {
                 state.typology.opened = Some((format!("{} × {}", r.path, ty.value), segments));
             }
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    opened_ui(ui, state);
-}
-
-fn opened_ui(ui: &mut Ui, state: &mut WorkbenchState) {
-    let tr = state.tr;
-    let Some((title, segments)) = &state.typology.opened else {
-        return;
-    };
-    ui.separator();
-    let mut close = false;
-    let mut jump = None;
-    ui.horizontal(|ui| {
-        ui.strong(RichText::new(format!(
-            "{title}: {} {}",
-            segments.len(),
-            tr.segments_word
-        )));
-        if ui.small_button("✖").on_hover_text(tr.cancel).clicked() {
-            close = true;
+    if let Some((title, segments)) = &state.typology.opened {
+        let action = segment_list_ui(
+            ui,
+            state,
+            "typology-segments",
+            title.clone(),
+            segments,
+            jobcenter_line,
+        );
+        if action.close {
+            state.typology.opened = None;
         }
-    });
-    egui::ScrollArea::vertical()
-        .id_salt("typology-segments")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for s in segments {
-                let flat: String = s
-                    .text
-                    .chars()
-                    .map(|c| if c == '\n' { ' ' } else { c })
-                    .collect();
-                let line = format!("{} · {} · {}: {flat}", s.jobcenter, s.document, s.coder);
-                if ui
-                    .add(egui::Label::new(line).truncate().sense(Sense::click()))
-                    .clicked()
-                {
-                    jump = Some(s.id);
-                }
-            }
-        });
-    if close {
-        state.typology.opened = None;
-    }
-    if let Some(id) = jump {
-        state.push(Command::JumpToSegment(id));
-        state.central = CentralView::Browser;
+        if let Some(id) = action.jump {
+            state.push(Command::JumpToSegment(id));
+        }
     }
 }
