@@ -38,7 +38,7 @@
 
 mod common;
 
-use common::{Scratch, fingerprint, json, kw, kw_ok};
+use common::{Scratch, code_passage, fingerprint, json, kw, kw_ok};
 use serde_json::Value;
 
 const VORREITER: &str = "Digitale Vorreiter";
@@ -98,20 +98,7 @@ fn fixture(s: &Scratch) -> String {
     .into_iter()
     .enumerate()
     {
-        let created = kw_ok([
-            "code",
-            &p,
-            "--doc",
-            doc,
-            "--start",
-            &start.to_string(),
-            "--end",
-            &end.to_string(),
-            "--code",
-            code,
-            "--coder",
-            coder,
-        ]);
+        let created = code_passage(&p, doc, code, coder, start, end);
         assert_eq!(created.trim(), format!("created segment {}", n + 1));
     }
     p

@@ -143,46 +143,32 @@ fn expect_segments(what: &str, segments: &[Segment], expected: &[Seg]) {
     assert_eq!(listed, expected, "{what}");
 }
 
-/// Clicks the matrix cell of that full name; returns the code, column and segments it opened.
-fn open_matrix_cell(h: &mut App, name: &str) -> (String, String, Vec<Segment>) {
+/// Clicks the cell of that full name; returns what it opened in the list `opened` reads.
+fn open_cell<T: Clone>(
+    h: &mut App,
+    name: &str,
+    opened: impl Fn(&kodierwerk::gui::state::WorkbenchState) -> &Option<T>,
+) -> T {
     h.get_by_label(name).click();
     h.run();
-    h.state()
-        .state
-        .as_ref()
-        .unwrap()
-        .analysis
-        .opened
+    opened(h.state().state.as_ref().unwrap())
         .clone()
         .unwrap_or_else(|| panic!("{name} opened nothing"))
+}
+
+/// Clicks the matrix cell of that full name; returns the code, column and segments it opened.
+fn open_matrix_cell(h: &mut App, name: &str) -> (String, String, Vec<Segment>) {
+    open_cell(h, name, |s| &s.analysis.opened)
 }
 
 /// Clicks the co-occurrence cell of that full name; returns the title and passages it opened.
 fn open_relation_cell(h: &mut App, name: &str) -> (String, Vec<Segment>) {
-    h.get_by_label(name).click();
-    h.run();
-    h.state()
-        .state
-        .as_ref()
-        .unwrap()
-        .relations
-        .opened
-        .clone()
-        .unwrap_or_else(|| panic!("{name} opened nothing"))
+    open_cell(h, name, |s| &s.relations.opened)
 }
 
 /// Clicks the crosstab cell of that full name; returns the title and segments it opened.
 fn open_crosstab_cell(h: &mut App, name: &str) -> (String, Vec<Segment>) {
-    h.get_by_label(name).click();
-    h.run();
-    h.state()
-        .state
-        .as_ref()
-        .unwrap()
-        .relations
-        .crosstab_opened
-        .clone()
-        .unwrap_or_else(|| panic!("{name} opened nothing"))
+    open_cell(h, name, |s| &s.relations.crosstab_opened)
 }
 
 /// The headings of the segment lists shown, e.g. `A × JC Nord: 5 Segmente` (a label's text is

@@ -46,6 +46,30 @@ fn drag_select(
 }
 
 /// How many segments a code holds (without its sub-codes' segments, which it has none of here).
+/// The core's crosstab of the project's segments under these conditions: the label the window
+/// gives the cell Arbeitslogik × first condition, and the row.
+fn arbeitslogik_in_first_column(
+    data: &kodierwerk::analysis::AnalysisData,
+    conditions: Vec<Vec<(String, String)>>,
+) -> (String, kodierwerk::analysis::crosstab::CrosstabRow) {
+    let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
+        conditions,
+        unit: kodierwerk::analysis::crosstab::Unit::Segments,
+        coder: None,
+    };
+    let table = kodierwerk::analysis::crosstab::crosstab(data, &spec).unwrap();
+    let row = table
+        .rows
+        .into_iter()
+        .find(|r| r.code == "Arbeitslogik")
+        .unwrap();
+    let label = format!(
+        "Arbeitslogik × {}: {}",
+        table.columns[0].label, row.cells[0]
+    );
+    (label, row)
+}
+
 fn segments_of(project: &Project, code: kodierwerk::model::CodeId) -> usize {
     project
         .segments(&SegmentFilter {
@@ -449,23 +473,12 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
 
     h.get_by_label("Kreuztabelle").click();
     settle(&mut h);
-    let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
-        conditions: vec![
+    let (label, row) = arbeitslogik_in_first_column(
+        &data,
+        vec![
             vec![("Trägerschaft".into(), "zkT".into())],
             vec![("Trägerschaft".into(), "gE".into())],
         ],
-        unit: kodierwerk::analysis::crosstab::Unit::Segments,
-        coder: None,
-    };
-    let table = kodierwerk::analysis::crosstab::crosstab(&data, &spec).unwrap();
-    let row = table
-        .rows
-        .iter()
-        .find(|r| r.code == "Arbeitslogik")
-        .unwrap();
-    let label = format!(
-        "Arbeitslogik × {}: {}",
-        table.columns[0].label, row.cells[0]
     );
     assert!(h.query_by_label(&label).is_some(), "{label}");
     assert!(
@@ -621,23 +634,12 @@ fn a_crosstab_condition_is_built_by_clicks() {
 
     let project = Project::open(&path).unwrap();
     let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
-    let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
-        conditions: vec![vec![
+    let (label, _) = arbeitslogik_in_first_column(
+        &data,
+        vec![vec![
             ("Lage".into(), "Land".into()),
             ("Trägerschaft".into(), "zkT".into()),
         ]],
-        unit: kodierwerk::analysis::crosstab::Unit::Segments,
-        coder: None,
-    };
-    let table = kodierwerk::analysis::crosstab::crosstab(&data, &spec).unwrap();
-    let row = table
-        .rows
-        .iter()
-        .find(|r| r.code == "Arbeitslogik")
-        .unwrap();
-    let label = format!(
-        "Arbeitslogik × {}: {}",
-        table.columns[0].label, row.cells[0]
     );
     assert!(h.query_by_label(&label).is_some(), "{label}");
 }

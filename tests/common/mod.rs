@@ -191,20 +191,7 @@ pub fn fixture(s: &Scratch) -> String {
         ("west1", "A/A1", "Anna", 40, 46),
         ("west1", "A/A2", "Ben", 50, 65),
     ] {
-        kw_ok([
-            "code",
-            &p,
-            "--doc",
-            doc,
-            "--start",
-            &start.to_string(),
-            "--end",
-            &end.to_string(),
-            "--code",
-            code,
-            "--coder",
-            coder,
-        ]);
+        code_passage(&p, doc, code, coder, start, end);
     }
     let docs = json(&kw_ok(["docs", &p, "--format", "json"]));
     assert!(docs.as_array().unwrap().iter().all(|d| d["turns"] == 4));
@@ -225,4 +212,29 @@ pub fn workbench_on(
         .with_size(egui::Vec2::new(width, 1000.0))
         .with_max_steps(40)
         .build_eframe(move |_cc| kodierwerk::gui::KodierwerkApp::new(Some(path), settings))
+}
+
+/// Codes characters `start..end` of a document with `kodierwerk code`; returns what it printed.
+pub fn code_passage(
+    p: &str,
+    doc: &str,
+    code: &str,
+    coder: &str,
+    start: usize,
+    end: usize,
+) -> String {
+    kw_ok([
+        "code",
+        p,
+        "--doc",
+        doc,
+        "--start",
+        &start.to_string(),
+        "--end",
+        &end.to_string(),
+        "--code",
+        code,
+        "--coder",
+        coder,
+    ])
 }
