@@ -311,6 +311,7 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                 .id_salt("code-matrix")
                 .striped(true)
                 .auto_shrink([false, false])
+                .min_scrolled_height(0.0)
                 .max_scroll_height(table_height)
                 .column(Column::initial(260.0).resizable(true).clip(true))
                 .columns(

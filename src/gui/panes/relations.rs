@@ -169,6 +169,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .id_salt("crosstab")
                 .striped(true)
                 .auto_shrink([false, false])
+                .min_scrolled_height(0.0)
                 .max_scroll_height(table_height)
                 .column(Column::initial(260.0).resizable(true).clip(true))
                 .columns(
@@ -337,6 +338,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .id_salt("relations")
                 .striped(true)
                 .auto_shrink([false, false])
+                .min_scrolled_height(0.0)
                 .max_scroll_height(table_height)
                 .column(Column::initial(240.0).resizable(true).clip(true))
                 .columns(Column::exact(34.0), table.codes.len())

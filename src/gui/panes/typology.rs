@@ -81,7 +81,7 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .any(|a| a.name == attribute && a.scope == Scope::Jobcenter);
     egui::Panel::top("typology-assignment")
         .resizable(true)
-        .default_size(230.0)
+        .default_size(180.0)
         .show(ui, |ui| {
             if is_jobcenter_type {
                 egui::Panel::left("typology-jobcenters")
@@ -397,13 +397,15 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
     }
     let heat = ui.visuals().selection.bg_fill;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    // The view is crowded: with a cell's segments listed below, the table's body gets what is
+    // left after its header and the list, so that the list stays in sight.
     let list_height = if state.typology.opened.is_some() {
-        200.0
+        150.0
     } else {
         0.0
     };
     let mut clicked = None;
-    let table_height = (ui.available_height() - list_height).max(120.0);
+    let table_height = (ui.available_height() - row_height * 1.6 - list_height).max(60.0);
     egui::ScrollArea::horizontal()
         .id_salt("typology-wide")
         .show(ui, |ui| {
@@ -411,6 +413,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
                 .id_salt("typology-profile")
                 .striped(true)
                 .auto_shrink([false, false])
+                .min_scrolled_height(0.0)
                 .max_scroll_height(table_height)
                 .column(Column::initial(250.0).resizable(true).clip(true))
                 .columns(
@@ -508,20 +511,26 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    if let Some((title, segments)) = &state.typology.opened {
-        let action = segment_list_ui(
-            ui,
-            state,
-            "typology-segments",
-            title.clone(),
-            segments,
-            jobcenter_line,
-        );
-        if action.close {
-            state.typology.opened = None;
-        }
-        if let Some(id) = action.jump {
-            state.push(Command::JumpToSegment(id));
-        }
+    opened_list_ui(ui, state);
+}
+
+/// The segments of the clicked profile cell; a click on one opens its passage.
+fn opened_list_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+    let Some((title, segments)) = &state.typology.opened else {
+        return;
+    };
+    let action = segment_list_ui(
+        ui,
+        state,
+        "typology-segments",
+        title.clone(),
+        segments,
+        jobcenter_line,
+    );
+    if action.close {
+        state.typology.opened = None;
+    }
+    if let Some(id) = action.jump {
+        state.push(Command::JumpToSegment(id));
     }
 }
