@@ -9,7 +9,7 @@ use kodierwerk::analysis::cooccurrence::{CooccurrenceScope, CooccurrenceSpec, co
 use kodierwerk::analysis::crosstab::{CrosstabSpec, Unit, crosstab};
 use kodierwerk::analysis::matrix::{Columns, MatrixSpec, Measure, matrix};
 use kodierwerk::analysis::{AnalysisData, DocumentTurns};
-use kodierwerk::coding::range::CharRange;
+use kodierwerk::model::range::CharRange;
 use kodierwerk::model::{
     Code, CodeId, Coder, CoderId, DocumentId, DocumentInfo, Jobcenter, JobcenterId, SegmentSpan,
     Turn,

@@ -8,12 +8,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui::{Pos2, RawInput, Rect, Vec2};
-use kodierwerk::corpus::generate::{generate_project, write_corpus};
 use kodierwerk::corpus::{ImportOptions, import_paths};
 use kodierwerk::exchange::csv::{CsvOptions, export_segments};
 use kodierwerk::gui::KodierwerkApp;
 use kodierwerk::gui::state::{CentralView, Settings};
 use kodierwerk::project::{Project, SegmentFilter};
+use kodierwerk::workload::corpus::{generate_project, write_corpus};
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();

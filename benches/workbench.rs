@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, RawInput, Rect, Vec2};
 use kodierwerk::coding::codebook;
-use kodierwerk::coding::range::CharRange;
-use kodierwerk::corpus::generate::{Rng, transcript};
 use kodierwerk::corpus::{ImportOptions, prepare};
 use kodierwerk::gui::KodierwerkApp;
 use kodierwerk::gui::command::Command;
 use kodierwerk::gui::state::{ScrollTarget, Settings};
 use kodierwerk::model::DocumentId;
+use kodierwerk::model::range::CharRange;
 use kodierwerk::project::Project;
+use kodierwerk::workload::corpus::{Rng, transcript};
 
 const CHARS: usize = 300_000;
 const SEGMENTS: usize = 2_000;

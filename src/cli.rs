@@ -18,7 +18,7 @@ use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, Outcome, decode};
 use crate::exchange::csv::{CsvOptions, SafeCsv, export_segments, write_segments};
 use crate::exchange::refi;
-use crate::model::{MemoTarget, SegmentId};
+use crate::model::{CharRange, CodePath, MemoTarget, SegmentId};
 use crate::project::{Project, SegmentFilter};
 
 /// Kodierwerk: code interview transcripts, compare jobcenters, export coded segments.
@@ -474,7 +474,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             segments,
             seed,
         } => {
-            let summary = crate::corpus::generate::generate_project(
+            let summary = crate::workload::corpus::generate_project(
                 &project, documents, chars, segments, seed,
             )?;
             writeln!(
@@ -491,8 +491,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             steps,
         } => {
             let mut p = Project::open(&project)?;
-            crate::coding::exercise::exercise(&mut p, seed, steps, out)?;
-            writeln!(out, "state {}", crate::coding::exercise::fingerprint(&p)?)?;
+            crate::workload::session::exercise(&mut p, seed, steps, out)?;
+            writeln!(out, "state {}", crate::workload::session::fingerprint(&p)?)?;
         }
         Command::GenerateCorpus {
             folder,
@@ -500,7 +500,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             chars,
             seed,
         } => {
-            let bytes = crate::corpus::generate::write_corpus(&folder, documents, chars, seed)?;
+            let bytes = crate::workload::corpus::write_corpus(&folder, documents, chars, seed)?;
             writeln!(
                 out,
                 "wrote {documents} transcripts ({} MB) to {}",
@@ -616,11 +616,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
         } => {
             let mut p = Project::open(&project)?;
             let id = p.add_code(&path, color.as_deref(), &description)?;
-            writeln!(
-                out,
-                "created code {id} “{}”",
-                codebook::normalise_path(&path)?
-            )?;
+            writeln!(out, "created code {id} “{}”", CodePath::parse(&path)?)?;
         }
         Command::Jobcenter {
             project,
@@ -675,7 +671,13 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let mut p = Project::open(&project)?;
             let document = p.resolve_document(&doc)?;
             let code = p.code_by_path(&code)?;
-            let id = p.apply_code(document, start, end, code.id, &coder, &memo)?;
+            let id = p.apply_code(
+                document,
+                CharRange::new(start, end)?,
+                code.id,
+                &coder,
+                &memo,
+            )?;
             writeln!(out, "created segment {id}")?;
         }
         Command::Segments {

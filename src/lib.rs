@@ -7,10 +7,10 @@ pub mod analysis;
 pub mod cli;
 pub mod coding;
 pub mod corpus;
-pub mod error;
 pub mod exchange;
 pub mod gui;
 pub mod model;
 pub mod project;
+pub mod workload;
 
-pub use error::{Error, Result};
+pub use model::error::{Error, Result};

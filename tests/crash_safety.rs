@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{Scratch, kw_ok};
-use kodierwerk::coding::exercise::fingerprint;
-use kodierwerk::corpus::generate::{Rng, transcript};
 use kodierwerk::project::{Project, SegmentFilter};
+use kodierwerk::workload::corpus::{Rng, transcript};
+use kodierwerk::workload::session::fingerprint;
 
 fn copy_project(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();

@@ -26,7 +26,7 @@ fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
 /// Drags the mouse along the first line of the open transcript; returns the selection's text.
 fn drag_select(
     h: &mut Harness<'static, KodierwerkApp>,
-) -> (kodierwerk::coding::range::CharRange, String) {
+) -> (kodierwerk::model::range::CharRange, String) {
     let text = h.get_by_label("Dokumenttext").rect();
     let y = text.top() + 10.0;
     let from = Pos2::new(text.left() + 160.0, y);
@@ -320,7 +320,7 @@ fn keys_code_the_selection_with_pinned_codes_and_a_selection_can_be_dragged_onto
     let (selection, selected) = drag_select(&mut h);
     h.get_by_label("In vivo").click();
     h.run();
-    let name = kodierwerk::gui::state::in_vivo_name(&selected);
+    let name = kodierwerk::coding::in_vivo::in_vivo_name(&selected);
     let project = Project::open(&path).unwrap();
     let code = project.code_by_path(&name).unwrap();
     let segments = project

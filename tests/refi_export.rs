@@ -9,7 +9,7 @@ use std::process::Command;
 
 use kodierwerk::corpus::sample::create_sample;
 use kodierwerk::exchange::refi::export::{export_qdc, export_qdpx};
-use kodierwerk::model::MemoTarget;
+use kodierwerk::model::{CharRange, MemoTarget};
 use kodierwerk::project::{NewDocument, Project};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -303,15 +303,20 @@ fn umlauts_emoji_and_markup_characters_survive() {
     project
         .apply_code(
             doc,
-            3,
-            chars - 1,
+            CharRange::new(3, chars - 1).unwrap(),
             code,
             "Jörg <&> \"J\"",
             "Segment\r-Memo & <x>",
         )
         .unwrap();
     project
-        .apply_code(doc, 39, 43, code, "Jörg <&> \"J\"", "")
+        .apply_code(
+            doc,
+            CharRange::new(39, 43).unwrap(),
+            code,
+            "Jörg <&> \"J\"",
+            "",
+        )
         .unwrap();
 
     let out = dir.path().join("p.qdpx");

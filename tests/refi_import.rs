@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use common::{Scratch, fingerprint};
 use kodierwerk::Error;
-use kodierwerk::exchange::refi::bundle::Bundle;
 use kodierwerk::exchange::refi::dialect::{CrLf, Dialect, Units};
 use kodierwerk::exchange::refi::import::{import_qdc, import_qdpx, read_qdc, read_qdpx};
+use kodierwerk::model::bundle::Bundle;
 use kodierwerk::project::Project;
 
 fn fixture(name: &str) -> PathBuf {
@@ -537,7 +537,7 @@ fn programs_differences_are_read_leniently() {
     assert!(datum.is_date);
     assert_eq!(
         datum.scope,
-        kodierwerk::exchange::refi::bundle::VariableScope::Source
+        kodierwerk::model::bundle::VariableScope::Source
     );
 
     // One selection, two codings: two segments, the first with the selection's GUID.

@@ -9,8 +9,9 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::{AnalysisData, DocumentTurns};
-use crate::coding::range::CharRange;
-use crate::error::Result;
+use crate::model::CodePath;
+use crate::model::error::Result;
+use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, Segment, SegmentId, turn_at};
 
 /// Where two codes must meet to count as co-occurring.
@@ -38,7 +39,7 @@ pub struct CooccurrenceSpec {
 #[derive(Clone, Debug, Serialize)]
 pub struct CooccurrenceRow {
     /// The code's full path.
-    pub code: String,
+    pub code: CodePath,
     pub depth: usize,
     pub cells: Vec<usize>,
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::AnalysisData;
 use super::filter::{DocumentFilter, parse_assignment};
-use crate::error::{Error, Result};
-use crate::model::DocumentId;
+use crate::model::error::{Error, Result};
+use crate::model::{CodePath, DocumentId};
 
 /// What a cell counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -57,7 +57,7 @@ pub struct CrosstabColumn {
 #[derive(Clone, Debug, Serialize)]
 pub struct CrosstabRow {
     /// The code's full path.
-    pub code: String,
+    pub code: CodePath,
     pub depth: usize,
     /// One count per condition, in the order of `columns`.
     pub cells: Vec<usize>,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::AnalysisData;
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 use crate::model::{Attribute, DocumentId, DocumentInfo, JobcenterId, Scope};
 use crate::project::{canonical_value, fold};
 

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::AnalysisData;
 use super::filter::{DocumentFilter, find_attribute};
-use crate::coding::range::CharRange;
-use crate::error::Result;
+use crate::model::CodePath;
+use crate::model::error::Result;
+use crate::model::range::CharRange;
 use crate::model::{AttributeKind, CodeId, DocumentId, Scope};
 
 /// What the columns of the matrix are.
@@ -17,6 +18,18 @@ pub enum Columns {
     Jobcenter,
     /// One column per value of a jobcenter or document attribute.
     Attribute(String),
+}
+
+impl Columns {
+    /// Columns as a person names them, on the command line (`--by`) or in the workbench:
+    /// `jobcenter` (in any case, umlauts folded) or an attribute's name.
+    pub fn parse(by: &str) -> Self {
+        if crate::project::fold(by) == "jobcenter" {
+            Columns::Jobcenter
+        } else {
+            Columns::Attribute(by.to_owned())
+        }
+    }
 }
 
 /// Which measure the table shows (JSON always carries all of them).
@@ -105,7 +118,7 @@ pub struct Column {
 /// One code's row: cells counting the code with all its sub-codes, and the code alone.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
-    pub code: String,
+    pub code: CodePath,
     pub depth: usize,
     pub cells: Vec<Cell>,
     pub own: Vec<Cell>,

@@ -9,7 +9,7 @@ pub mod typology;
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 use crate::model::{
     Attribute, Code, CodeId, Coder, CoderId, DocumentId, DocumentInfo, Jobcenter, Scope,
     SegmentSpan, Turn,

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::AnalysisData;
 use super::filter::find_attribute;
-use crate::error::{Error, Result};
-use crate::model::{AttributeKind, CodeId, DocumentId, JobcenterId, Scope};
+use crate::model::error::{Error, Result};
+use crate::model::{AttributeKind, CodeId, CodePath, DocumentId, JobcenterId, Scope};
 use crate::project::DIGITALISIERUNGSTYP;
 
 /// What to compare.
@@ -53,7 +53,7 @@ pub struct TypeColumn {
 pub struct ProfileRow {
     pub code_id: CodeId,
     /// The code's full path.
-    pub path: String,
+    pub path: CodePath,
     pub depth: usize,
     /// Per type, its documents in which the code occurs.
     pub documents: Vec<usize>,
@@ -332,7 +332,7 @@ fn ratio(part: usize, whole: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coding::range::CharRange;
+    use crate::model::range::CharRange;
     use crate::model::{
         Attribute, AttributeId, Code, Coder, CoderId, DocumentInfo, Jobcenter, SegmentSpan,
     };
@@ -400,8 +400,8 @@ mod tests {
         let code = |id: i64, parent: Option<i64>, path: &str| Code {
             id: CodeId(id),
             parent: parent.map(CodeId),
-            name: path.rsplit('/').next().unwrap().to_owned(),
-            path: path.to_owned(),
+            name: CodePath::parse(path).unwrap().leaf().to_owned(),
+            path: CodePath::parse(path).unwrap(),
             depth: usize::from(parent.is_some()),
             color: String::new(),
             description: String::new(),

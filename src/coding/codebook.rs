@@ -1,8 +1,9 @@
-//! Codebook files (`assets/default_codebook.toml` and researchers' own) and code path rules.
+//! Codebook files (`assets/default_codebook.toml` and researchers' own) and the colour rule.
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::model::CodePath;
+use crate::model::error::{Error, Result};
 
 /// The default codebook of the study, built into the program.
 pub const DEFAULT_CODEBOOK: &str = include_str!("../../assets/default_codebook.toml");
@@ -12,7 +13,7 @@ pub const DEFAULT_CODEBOOK: &str = include_str!("../../assets/default_codebook.t
 #[serde(deny_unknown_fields)]
 pub struct CodebookEntry {
     /// Full path, names joined by `/`; parents come before their children.
-    pub path: String,
+    pub path: CodePath,
     pub color: String,
     /// The coding rule, in Markdown.
     #[serde(default)]
@@ -38,7 +39,6 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<CodebookEntry>> {
         .code
         .into_iter()
         .map(|mut entry| {
-            entry.path = normalise_path(&entry.path).map_err(|e| bad(e.to_string()))?;
             entry.color = normalise_color(&entry.color).map_err(|e| bad(e.to_string()))?;
             if !seen.insert(entry.path.clone()) {
                 return Err(bad(format!("the code “{}” appears twice", entry.path)));
@@ -51,24 +51,6 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<CodebookEntry>> {
 /// The default codebook, parsed.
 pub fn default_codebook() -> Result<Vec<CodebookEntry>> {
     parse(DEFAULT_CODEBOOK, "default codebook")
-}
-
-/// Trims each name of a code path and checks that none is empty.
-pub fn normalise_path(path: &str) -> Result<String> {
-    let names: Vec<&str> = path.split('/').map(str::trim).collect();
-    if names.iter().any(|n| n.is_empty()) {
-        return Err(Error::BadCodePath(
-            path.to_owned(),
-            "a name between the slashes is empty",
-        ));
-    }
-    if names.iter().any(|n| n.chars().any(char::is_control)) {
-        return Err(Error::BadCodePath(
-            path.to_owned(),
-            "it contains a line break or control character",
-        ));
-    }
-    Ok(names.join("/"))
 }
 
 /// Accepts `#RRGGBB` (any case, `#` optional) and returns it as `#RRGGBB` in upper case.
@@ -112,20 +94,14 @@ mod tests {
         assert!(codes.iter().all(|c| !c.description.trim().is_empty()));
         // parents come first
         for (i, code) in codes.iter().enumerate() {
-            if let Some((parent, _)) = code.path.rsplit_once('/') {
+            if let Some(parent) = code.path.parent() {
                 assert!(codes[..i].iter().any(|c| c.path == parent), "{}", code.path);
             }
         }
     }
 
     #[test]
-    fn paths_and_colours_are_normalised_or_refused() {
-        assert_eq!(
-            normalise_path(" Arbeitslogik / Sozialberatung ").unwrap(),
-            "Arbeitslogik/Sozialberatung"
-        );
-        assert!(normalise_path("Arbeitslogik//Sozialberatung").is_err());
-        assert!(normalise_path("").is_err());
+    fn colours_are_normalised_or_refused() {
         assert_eq!(normalise_color("3b6fb6").unwrap(), "#3B6FB6");
         assert!(normalise_color("blau").is_err());
     }

@@ -1,5 +1,5 @@
-//! Codes, code paths, codebooks and character ranges.
+//! The code system's rules that need no project file: codebook files and colours ([`codebook`]),
+//! names of in-vivo codes ([`in_vivo`]). Code paths are ground types ([`crate::model::CodePath`]).
 
 pub mod codebook;
-pub mod exercise;
-pub mod range;
+pub mod in_vivo;

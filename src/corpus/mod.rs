@@ -3,7 +3,6 @@
 //! Each file is imported whole or not at all; a batch reports per file what came in or why not.
 
 pub mod decode;
-pub mod generate;
 pub mod markdown;
 pub mod sample;
 pub mod turns;
@@ -192,7 +191,7 @@ pub fn import_bytes(
         jobcenter: document.jobcenter,
         encoding: document.encoding,
         detected_by: how.to_owned(),
-        chars: crate::coding::range::char_len(&document.text),
+        chars: crate::model::range::char_len(&document.text),
         turns: document.turns.len(),
     })
 }
@@ -253,7 +252,7 @@ pub fn prepare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coding::range::TextIndex;
+    use crate::model::range::TextIndex;
 
     fn check(file_name: &str, bytes: &[u8]) {
         if let Ok((doc, _)) = prepare(

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::{ImportOptions, prepare};
 use crate::coding::codebook;
-use crate::coding::range::TextIndex;
-use crate::error::{Error, Result};
 use crate::model::MemoTarget;
+use crate::model::error::{Error, Result};
+use crate::model::range::{CharRange, TextIndex};
 use crate::project::Project;
 
 mod bundled {
@@ -154,8 +154,7 @@ fn fill(project: &mut Project) -> Result<SampleSummary> {
             let code = project.code_by_path(&segment.code)?;
             let id = project.apply_code(
                 document,
-                start,
-                end,
+                CharRange::new(start, end)?,
                 code.id,
                 &segment.coder,
                 segment.memo.trim(),

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::coding::range::{CharRange, TextIndex};
 use crate::model::Turn;
+use crate::model::range::{CharRange, TextIndex};
 
 /// Labels that mark a turn wherever they stand at a line's start.
 fn is_known_label(label: &str) -> bool {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 use crate::model::{DocumentId, JobcenterId, Scope};
 use crate::project::{Project, SegmentFilter};
 

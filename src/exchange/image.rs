@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
 use crate::exchange::csv::write_atomically;
+use crate::model::error::{Error, Result};
 
 /// Writes RGBA pixels (`width × height × 4` bytes, row by row) as a PNG file, atomically.
 pub fn write_png(path: &Path, width: u32, height: u32, rgba: &[u8]) -> Result<()> {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::coding::range::CharRange;
+use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, JobcenterId, MemoTarget, SegmentId};
 
 /// One request of a pane.

@@ -17,8 +17,8 @@ use super::panes::dialogs::SaveWhat;
 use super::panes::memo::MemoDraft;
 use super::panes::relations::RelationsView;
 use super::panes::typology::TypologyView;
-use crate::coding::range::{CharPos, CharRange, TextIndex};
-use crate::error::Result;
+use crate::model::error::Result;
+use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{
     Attribute, Code, CodeId, Coder, DocumentId, DocumentInfo, Jobcenter, MemoTarget, Scope,
     Segment, SegmentId, Turn,
@@ -413,13 +413,16 @@ impl WorkbenchState {
             return Ok(());
         };
         let coder = self.coder_name();
-        let id = self
-            .project
-            .apply_code(document, range.start.0, range.end.0, code, &coder, "")?;
-        self.selected_segment = Some(id);
+        let id = self.project.apply_code(document, range, code, &coder, "")?;
+        self.coded(code, id);
+        Ok(())
+    }
+
+    /// Selects a segment just coded, and keeps its code at hand.
+    fn coded(&mut self, code: CodeId, segment: SegmentId) {
+        self.selected_segment = Some(segment);
         self.selection = None;
         self.active_codes.insert(code);
-        Ok(())
     }
 
     fn coder_name(&self) -> String {
@@ -455,23 +458,15 @@ impl WorkbenchState {
                 true
             }
             Command::InVivo { range } => {
-                let Some(open) = &self.open else {
+                let Some(document) = self.open.as_ref().map(|o| o.id) else {
                     return Ok(());
                 };
-                let name = in_vivo_name(&open.text_of(range));
-                if name.is_empty() {
+                let coder = self.coder_name();
+                let Some((code, segment)) = self.project.code_in_vivo(document, range, &coder)?
+                else {
                     return Ok(());
-                }
-                let existing = self
-                    .codes
-                    .iter()
-                    .find(|c| c.parent.is_none() && c.name == name)
-                    .map(|c| c.id);
-                let code = match existing {
-                    Some(id) => id,
-                    None => self.project.add_code(&name, None, "")?,
                 };
-                self.code_range(code, range)?;
+                self.coded(code, segment);
                 self.selected_code = Some(code);
                 true
             }
@@ -655,17 +650,6 @@ impl WorkbenchState {
     }
 }
 
-/// The name of an in-vivo code: the selected words, on one line, at most 60 characters.
-pub fn in_vivo_name(selected: &str) -> String {
-    let words: Vec<&str> = selected.split_whitespace().collect();
-    let mut name = words.join(" ").replace('/', "-");
-    name = name.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
-    if name.chars().count() > 60 {
-        name = name.chars().take(59).collect::<String>() + "…";
-    }
-    name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,15 +689,5 @@ mod tests {
         assert_eq!(blocks.len(), 2);
         assert_eq!(blocks[1].text, "Zweiter Absatz: Größe.");
         assert_eq!(blocks[1].range.start.0, 25);
-    }
-
-    #[test]
-    fn in_vivo_names_are_tidy() {
-        assert_eq!(
-            in_vivo_name("  „Papier auf dem\nBildschirm“, "),
-            "Papier auf dem Bildschirm"
-        );
-        assert_eq!(in_vivo_name("E-Akte/Portal"), "E-Akte-Portal");
-        assert_eq!(in_vivo_name(&"x".repeat(80)).chars().count(), 60);
     }
 }

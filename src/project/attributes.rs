@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::log::Change;
 use super::{Project, new_guid};
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 use crate::model::{Attribute, AttributeId, AttributeKind, AttributeValues, Scope};
 
 /// Attribute names the study compares on, created in every new project.

@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension};
 use super::log::Change;
 use super::{Project, new_guid};
 use crate::coding::codebook::{self, CodebookEntry};
-use crate::error::{Error, Result};
-use crate::model::{Code, CodeId};
+use crate::model::error::{Error, Result};
+use crate::model::{Code, CodeId, CodePath};
 
 /// The colour a code gets when none is given.
 pub const DEFAULT_COLOR: &str = "#9CA3AF";
@@ -21,11 +21,11 @@ impl Project {
 
     /// The code at a path like `Arbeitslogik/Sozialberatung`.
     pub fn code_by_path(&self, path: &str) -> Result<Code> {
-        let wanted = codebook::normalise_path(path)?;
+        let wanted = CodePath::parse(path)?;
         self.codes()?
             .into_iter()
             .find(|c| c.path == wanted)
-            .ok_or_else(|| Error::UnknownCode(wanted))
+            .ok_or_else(|| Error::UnknownCode(wanted.into()))
     }
 
     /// Creates the code at `path`, and its missing parents; refuses an existing one.
@@ -35,7 +35,7 @@ impl Project {
         color: Option<&str>,
         description: &str,
     ) -> Result<CodeId> {
-        let path = codebook::normalise_path(path)?;
+        let path = CodePath::parse(path)?;
         let color = color.map(codebook::normalise_color).transpose()?;
         let mut change = self.change()?;
         let id = add_path(&mut change, &path, color.as_deref(), description, true)?;
@@ -117,10 +117,10 @@ impl Project {
         let old_path = code_path(change.tx(), code)?;
         if sibling_named(change.tx(), row.parent, &name)?.is_some_and(|id| id != code) {
             let parent_path = row.parent.map(|p| code_path(change.tx(), p)).transpose()?;
-            return Err(Error::DuplicateCode(child_path(
-                parent_path.as_deref(),
-                &name,
-            )));
+            let parent_path = parent_path.map(CodePath::from_stored);
+            return Err(Error::DuplicateCode(
+                CodePath::child(parent_path.as_ref(), &name).into(),
+            ));
         }
         change.update(
             "codes",
@@ -192,10 +192,10 @@ impl Project {
         }
         let reparented = row.parent != new_parent;
         if reparented && sibling_named(change.tx(), new_parent, &row.name)?.is_some() {
-            return Err(Error::DuplicateCode(child_path(
-                parent_path.as_deref(),
-                &row.name,
-            )));
+            let parent_path = parent_path.map(CodePath::from_stored);
+            return Err(Error::DuplicateCode(
+                CodePath::child(parent_path.as_ref(), &row.name).into(),
+            ));
         }
         let current = children(change.tx(), new_parent)?;
         let mut order: Vec<(CodeId, i64)> = current
@@ -500,13 +500,6 @@ fn checked_name(name: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
-fn child_path(parent: Option<&str>, name: &str) -> String {
-    match parent {
-        Some(p) => format!("{p}/{name}"),
-        None => name.to_owned(),
-    }
-}
-
 pub(super) fn codes(conn: &Connection) -> Result<Vec<Code>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, parent_id, name, color, description FROM codes ORDER BY position, id",
@@ -527,20 +520,16 @@ pub(super) fn codes(conn: &Connection) -> Result<Vec<Code>> {
         children.entry(row.1).or_default().push(i);
     }
     let mut out = Vec::with_capacity(rows.len());
-    let mut stack: Vec<(usize, String, usize)> = children
+    let mut stack: Vec<(usize, Option<CodePath>, usize)> = children
         .get(&None)
-        .map(|top| top.iter().rev().map(|&i| (i, String::new(), 0)).collect())
+        .map(|top| top.iter().rev().map(|&i| (i, None, 0)).collect())
         .unwrap_or_default();
-    while let Some((i, prefix, depth)) = stack.pop() {
+    while let Some((i, parent_path, depth)) = stack.pop() {
         let (id, parent, name, color, description) = &rows[i];
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let path = CodePath::child(parent_path.as_ref(), name);
         if let Some(kids) = children.get(&Some(*id)) {
             for &k in kids.iter().rev() {
-                stack.push((k, path.clone(), depth + 1));
+                stack.push((k, Some(path.clone()), depth + 1));
             }
         }
         out.push(Code {
@@ -557,9 +546,9 @@ pub(super) fn codes(conn: &Connection) -> Result<Vec<Code>> {
 }
 
 /// The id of the code at a normalised path.
-pub(super) fn find_path(conn: &Connection, path: &str) -> Result<Option<CodeId>> {
+pub(super) fn find_path(conn: &Connection, path: &CodePath) -> Result<Option<CodeId>> {
     let mut parent: Option<i64> = None;
-    for name in path.split('/') {
+    for name in path.names() {
         let found: Option<i64> = conn
             .query_row(
                 "SELECT id FROM codes WHERE coalesce(parent_id, 0) = coalesce(?1, 0) AND name = ?2",
@@ -575,15 +564,20 @@ pub(super) fn find_path(conn: &Connection, path: &str) -> Result<Option<CodeId>>
     Ok(parent.map(CodeId))
 }
 
+/// The code at a path, created (with any missing parents) within the change if new.
+pub(super) fn ensure_path(change: &mut Change<'_>, path: &CodePath) -> Result<CodeId> {
+    add_path(change, path, None, "", false)
+}
+
 /// Creates the code at a normalised path and any missing parents within the change.
 fn add_path(
     change: &mut Change<'_>,
-    path: &str,
+    path: &CodePath,
     color: Option<&str>,
     description: &str,
     refuse_existing: bool,
 ) -> Result<CodeId> {
-    let names: Vec<&str> = path.split('/').collect();
+    let names: Vec<&str> = path.names().collect();
     let mut parent: Option<i64> = None;
     let mut parent_color: Option<String> = None;
     for (i, name) in names.iter().enumerate() {
@@ -598,7 +592,7 @@ fn add_path(
             .optional()?;
         if let Some((id, existing_color)) = existing {
             if last && refuse_existing {
-                return Err(Error::DuplicateCode(path.to_owned()));
+                return Err(Error::DuplicateCode(path.to_string()));
             }
             parent = Some(id);
             parent_color = Some(existing_color);
@@ -631,7 +625,7 @@ fn add_path(
     }
     parent
         .map(CodeId)
-        .ok_or_else(|| Error::BadCodePath(path.to_owned(), "it is empty"))
+        .ok_or_else(|| Error::BadCodePath(path.to_string(), "it is empty"))
 }
 
 #[cfg(test)]
@@ -639,6 +633,7 @@ mod tests {
     use super::super::SegmentFilter;
     use super::super::testing::{document, paths, project, state};
     use super::*;
+    use crate::model::CharRange;
     use crate::model::{DocumentId, MemoTarget, SegmentId};
 
     const TEXT: &str = "Wir beraten die Leute persönlich. Die Software hilft nur selten.";
@@ -774,7 +769,8 @@ mod tests {
         let (_dir, mut p, doc) = fixture();
         let (a, a2, b, b1) = (id(&p, "A"), id(&p, "A/a2"), id(&p, "B"), id(&p, "B/b1"));
         let deep = id(&p, "B/b1/deep");
-        p.apply_code(doc, 0, 3, deep, "Anna", "").unwrap();
+        p.apply_code(doc, CharRange::new(0, 3).unwrap(), deep, "Anna", "")
+            .unwrap();
         let before = state(&p);
         p.move_code(b1, Some(a), Some(a2)).unwrap();
         assert_eq!(
@@ -823,10 +819,16 @@ mod tests {
     fn merging_moves_segments_sub_codes_and_memo() {
         let (_dir, mut p, doc) = fixture();
         let (a, b, b1, c) = (id(&p, "A"), id(&p, "B"), id(&p, "B/b1"), id(&p, "C"));
-        let on_b = p.apply_code(doc, 0, 3, b, "Anna", "").unwrap();
-        p.apply_code(doc, 4, 11, b, "Ben", "").unwrap();
-        let on_b1 = p.apply_code(doc, 12, 15, b1, "Anna", "").unwrap();
-        p.apply_code(doc, 16, 21, a, "Anna", "").unwrap();
+        let on_b = p
+            .apply_code(doc, CharRange::new(0, 3).unwrap(), b, "Anna", "")
+            .unwrap();
+        p.apply_code(doc, CharRange::new(4, 11).unwrap(), b, "Ben", "")
+            .unwrap();
+        let on_b1 = p
+            .apply_code(doc, CharRange::new(12, 15).unwrap(), b1, "Anna", "")
+            .unwrap();
+        p.apply_code(doc, CharRange::new(16, 21).unwrap(), a, "Anna", "")
+            .unwrap();
         p.set_memo(&MemoTarget::Code(b), "Memo von B").unwrap();
         p.set_memo(&MemoTarget::Code(a), "Memo von A\n").unwrap();
         p.set_memo(&MemoTarget::Code(c), "Memo von C").unwrap();
@@ -896,10 +898,14 @@ mod tests {
         let (_dir, mut p, doc) = fixture();
         let (a, b, b1) = (id(&p, "A"), id(&p, "B"), id(&p, "B/b1"));
         let deep = id(&p, "B/b1/deep");
-        p.apply_code(doc, 0, 3, b, "Anna", "erste").unwrap();
-        p.apply_code(doc, 4, 11, b1, "Anna", "").unwrap();
-        p.apply_code(doc, 12, 15, deep, "Ben", "").unwrap();
-        p.apply_code(doc, 16, 21, a, "Anna", "").unwrap();
+        p.apply_code(doc, CharRange::new(0, 3).unwrap(), b, "Anna", "erste")
+            .unwrap();
+        p.apply_code(doc, CharRange::new(4, 11).unwrap(), b1, "Anna", "")
+            .unwrap();
+        p.apply_code(doc, CharRange::new(12, 15).unwrap(), deep, "Ben", "")
+            .unwrap();
+        p.apply_code(doc, CharRange::new(16, 21).unwrap(), a, "Anna", "")
+            .unwrap();
         p.set_memo(&MemoTarget::Code(b1), "Memo von b1").unwrap();
         p.set_memo(&MemoTarget::Code(a), "Memo von A").unwrap();
         assert_eq!(p.code_segment_count_with_subcodes(b).unwrap(), 3);

@@ -5,8 +5,8 @@ use sha2::{Digest, Sha256};
 
 use super::log::Change;
 use super::{Project, attributes, jobcenters, new_guid};
-use crate::coding::range::{CharPos, CharRange, char_len};
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
+use crate::model::range::{CharPos, CharRange, char_len};
 use crate::model::{DocumentId, DocumentInfo, JobcenterId, Scope, Turn};
 
 /// A document ready to be stored: the importer's result.

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::log::Change;
 use super::{Project, attributes, new_guid};
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 use crate::model::{Jobcenter, JobcenterId, Scope};
 
 impl Project {

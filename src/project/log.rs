@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 
 /// The tables whose rows the action log records. Only these names ever reach SQL from the log.
 const LOGGED_TABLES: &[&str] = &[

@@ -3,7 +3,7 @@
 use rusqlite::OptionalExtension;
 
 use super::{Project, new_guid};
-use crate::error::Result;
+use crate::model::error::Result;
 use crate::model::{CodeId, DocumentId, JobcenterId, Memo, MemoTarget};
 
 impl Project {

@@ -4,9 +4,9 @@
 //! action log ([`log`]); nothing waits in memory for a "save".
 
 mod attributes;
+pub mod bundle;
 mod codes;
 mod documents;
-pub mod exchange;
 mod jobcenters;
 pub mod log;
 mod memos;
@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 
 pub use attributes::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, canonical_value, fold};
 pub use documents::{NewDocument, content_hash};
@@ -272,6 +272,7 @@ pub(crate) fn new_guid() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CharRange;
 
     #[test]
     fn a_new_project_reopens_with_its_version_and_marker() {
@@ -364,8 +365,7 @@ mod tests {
         project
             .apply_code(
                 crate::model::DocumentId(1),
-                0,
-                3,
+                CharRange::new(0, 3).unwrap(),
                 crate::model::CodeId(1),
                 "Anna",
                 "",

@@ -6,10 +6,12 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::log::Change;
 use super::{Project, codes, documents, new_guid, typology};
-use crate::coding::range::{CharPos, CharRange, TextIndex};
-use crate::error::{Error, Result};
+use crate::coding::in_vivo::in_vivo_name;
+use crate::model::error::{Error, Result};
+use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{
-    Code, CodeId, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId, SegmentSpan, turn_at,
+    Code, CodeId, CodePath, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId,
+    SegmentSpan, turn_at,
 };
 
 /// Which segments to list; an empty list means "all".
@@ -59,16 +61,14 @@ impl Project {
     pub fn apply_code(
         &mut self,
         document: DocumentId,
-        start: usize,
-        end: usize,
+        range: CharRange,
         code: CodeId,
         coder: &str,
         memo: &str,
     ) -> Result<SegmentId> {
         let text = self.document_text(document)?;
         let index = TextIndex::new(&text);
-        let range = CharRange::within(start, end, index.char_len())?;
-        let coded = index.slice(range).unwrap_or_default().to_owned();
+        let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
         let code_path = self
             .codes()?
             .into_iter()
@@ -76,29 +76,47 @@ impl Project {
             .map(|c| c.path)
             .ok_or_else(|| Error::UnknownCode(code.to_string()))?;
         let doc_name = self.document(document)?.name;
-        let coder = coder.trim();
-        if coder.is_empty() {
-            return Err(Error::UnknownCoder(String::new()));
-        }
+        let coder = checked_coder(coder)?;
         let mut change = self.change()?;
-        let coder_id = ensure_coder(&mut change, coder)?;
-        let id = change.insert(
-            "segments",
-            r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"#,
-            &[
-                &document.0,
-                &code.0,
-                &coder_id.0,
-                &(range.start.0 as i64),
-                &(range.end.0 as i64),
-                &coded,
-                &memo,
-                &new_guid(),
-            ],
+        let coder = ensure_coder(&mut change, coder, None)?;
+        let id = insert_segment(
+            &mut change,
+            &SegmentRow::new(document, code, coder, range, &index).memo(memo),
         )?;
         change.commit(&format!("„{code_path}“ in „{doc_name}“ codiert ({range})"))?;
-        Ok(SegmentId(id))
+        Ok(id)
+    }
+
+    /// Codes a range with a new top-level code named by its words ([`in_vivo_name`]), or with the
+    /// top-level code of that name if there is one: one change, undone by one undo. Returns the
+    /// code and the new segment; `None` if the range holds no word to name a code by.
+    pub fn code_in_vivo(
+        &mut self,
+        document: DocumentId,
+        range: CharRange,
+        coder: &str,
+    ) -> Result<Option<(CodeId, SegmentId)>> {
+        let text = self.document_text(document)?;
+        let index = TextIndex::new(&text);
+        let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
+        let name = in_vivo_name(index.slice(range).unwrap_or_default());
+        if name.is_empty() {
+            return Ok(None);
+        }
+        let path = CodePath::parse(&name)?;
+        let doc_name = self.document(document)?.name;
+        let coder = checked_coder(coder)?;
+        let mut change = self.change()?;
+        let code = codes::ensure_path(&mut change, &path)?;
+        let coder = ensure_coder(&mut change, coder, None)?;
+        let segment = insert_segment(
+            &mut change,
+            &SegmentRow::new(document, code, coder, range, &index),
+        )?;
+        change.commit(&format!(
+            "In vivo „{path}“ in „{doc_name}“ codiert ({range})"
+        ))?;
+        Ok(Some((code, segment)))
     }
 
     /// Codes many ranges of one document in one change (generated data, batch coding).
@@ -114,28 +132,17 @@ impl Project {
         let mut n = 0;
         for (range, code, coder) in segments {
             let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
-            let coder_id = match coders.get(coder) {
+            let coder = match coders.get(coder) {
                 Some(id) => *id,
                 None => {
-                    let id = ensure_coder(&mut change, coder)?;
+                    let id = ensure_coder(&mut change, coder, None)?;
                     coders.insert(coder.to_owned(), id);
                     id
                 }
             };
-            let coded = index.slice(range).unwrap_or_default();
-            change.insert(
-                "segments",
-                r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"#,
-                &[
-                    &document.0,
-                    &code.0,
-                    &coder_id.0,
-                    &(range.start.0 as i64),
-                    &(range.end.0 as i64),
-                    &coded,
-                    &new_guid(),
-                ],
+            insert_segment(
+                &mut change,
+                &SegmentRow::new(document, code, coder, range, &index),
             )?;
             n += 1;
         }
@@ -156,37 +163,29 @@ impl Project {
         let mut coders: HashMap<String, i64> = HashMap::new();
         let mut n = 0;
         {
-            let mut insert = tx.prepare_cached(
-                r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"#,
-            )?;
+            let mut insert = tx.prepare_cached(INSERT_SEGMENT)?;
             for (range, code, coder) in segments {
                 let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
                 let coder_id = match coders.get(coder) {
                     Some(id) => *id,
                     None => {
-                        tx.execute(
-                            "INSERT OR IGNORE INTO coders (name, guid, created_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                            rusqlite::params![coder, new_guid()],
-                        )?;
-                        let id: i64 = tx.query_row(
-                            "SELECT id FROM coders WHERE name = ?1 COLLATE NOCASE",
-                            [coder],
-                            |r| r.get(0),
-                        )?;
+                        let id = match find_coder(&tx, coder)? {
+                            Some(id) => id.0,
+                            None => {
+                                let none: Option<&str> = None;
+                                tx.execute(
+                                    INSERT_CODER,
+                                    rusqlite::params![coder, new_guid(), none],
+                                )?;
+                                tx.last_insert_rowid()
+                            }
+                        };
                         coders.insert(coder.to_owned(), id);
                         id
                     }
                 };
-                insert.execute(rusqlite::params![
-                    document.0,
-                    code.0,
-                    coder_id,
-                    range.start.0 as i64,
-                    range.end.0 as i64,
-                    index.slice(range).unwrap_or_default(),
-                    new_guid()
-                ])?;
+                let row = SegmentRow::new(document, code, CoderId(coder_id), range, &index);
+                insert.execute(rusqlite::params_from_iter(row.values()))?;
                 n += 1;
             }
         }
@@ -523,24 +522,103 @@ fn exists(conn: &Connection, segment: SegmentId) -> Result<()> {
     .ok_or(Error::UnknownSegment(segment.0))
 }
 
-/// The coder of that name, created within the change if new.
-pub(super) fn ensure_coder(change: &mut Change<'_>, name: &str) -> Result<CoderId> {
-    let existing: Option<i64> = change
-        .tx()
+/// The one statement that writes a segment; `created_at` (?9) defaults to now.
+const INSERT_SEGMENT: &str = r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), coalesce(?9, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"#;
+
+/// The one statement that writes a coder; `created_at` (?3) defaults to now.
+const INSERT_CODER: &str = "INSERT INTO coders (name, guid, created_at) VALUES (?1, ?2, coalesce(?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))";
+
+/// A segment as it is written: who coded what where, with the coded text cut from the document.
+pub(super) struct SegmentRow<'a> {
+    pub document: DocumentId,
+    pub code: CodeId,
+    pub coder: CoderId,
+    pub range: CharRange,
+    pub text: &'a str,
+    pub memo: &'a str,
+    pub guid: String,
+    /// ISO 8601; `None`: now.
+    pub created_at: Option<&'a str>,
+}
+
+impl<'a> SegmentRow<'a> {
+    /// A new segment with a new GUID, no memo, created now; `range` must lie in `index`'s text.
+    pub fn new(
+        document: DocumentId,
+        code: CodeId,
+        coder: CoderId,
+        range: CharRange,
+        index: &TextIndex<'a>,
+    ) -> Self {
+        Self {
+            document,
+            code,
+            coder,
+            range,
+            text: index.slice(range).unwrap_or_default(),
+            memo: "",
+            guid: new_guid(),
+            created_at: None,
+        }
+    }
+
+    pub fn memo(self, memo: &'a str) -> Self {
+        Self { memo, ..self }
+    }
+
+    fn values(&self) -> [&dyn rusqlite::ToSql; 9] {
+        [
+            &self.document.0,
+            &self.code.0,
+            &self.coder.0,
+            &self.range.start.0,
+            &self.range.end.0,
+            &self.text,
+            &self.memo,
+            &self.guid,
+            &self.created_at,
+        ]
+    }
+}
+
+/// Writes one segment within a change.
+pub(super) fn insert_segment(change: &mut Change<'_>, row: &SegmentRow<'_>) -> Result<SegmentId> {
+    let id = change.insert("segments", INSERT_SEGMENT, &row.values())?;
+    Ok(SegmentId(id))
+}
+
+/// A coder's name as given, trimmed; refuses an empty one.
+fn checked_coder(name: &str) -> Result<&str> {
+    match name.trim() {
+        "" => Err(Error::UnknownCoder(String::new())),
+        name => Ok(name),
+    }
+}
+
+/// The coder of that name (case does not matter), if there is one.
+pub(super) fn find_coder(conn: &Connection, name: &str) -> Result<Option<CoderId>> {
+    Ok(conn
         .query_row(
             "SELECT id FROM coders WHERE name = ?1 COLLATE NOCASE",
             [name],
             |r| r.get(0),
         )
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(CoderId(id));
+        .optional()?
+        .map(CoderId))
+}
+
+/// The coder of that name, created within the change if new (with `guid`, or a new one).
+pub(super) fn ensure_coder(
+    change: &mut Change<'_>,
+    name: &str,
+    guid: Option<&str>,
+) -> Result<CoderId> {
+    if let Some(id) = find_coder(change.tx(), name)? {
+        return Ok(id);
     }
-    let id = change.insert(
-        "coders",
-        "INSERT INTO coders (name, guid, created_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-        &[&name, &new_guid()],
-    )?;
+    let guid = guid.map_or_else(new_guid, str::to_owned);
+    let id = change.insert("coders", INSERT_CODER, &[&name, &guid, &None::<String>])?;
     Ok(CoderId(id))
 }
 
@@ -565,7 +643,9 @@ mod tests {
         let a = p.add_code("A", None, "").unwrap();
         let b = p.add_code("B/b1", None, "").unwrap();
         let doc = document(&mut p, "Interview 1", TEXT);
-        let seg = p.apply_code(doc, 0, 4, a, "Anna", "Memo").unwrap();
+        let seg = p
+            .apply_code(doc, CharRange::new(0, 4).unwrap(), a, "Anna", "Memo")
+            .unwrap();
         p.conn
             .execute(
                 "UPDATE segments SET modified_at = '2000-01-01T00:00:00Z' WHERE id = ?1",
@@ -609,7 +689,9 @@ mod tests {
         let (_dir, mut p) = project();
         let a = p.add_code("A", None, "").unwrap();
         let doc = document(&mut p, "Interview 1", TEXT);
-        let seg = p.apply_code(doc, 0, 4, a, "Anna", "").unwrap();
+        let seg = p
+            .apply_code(doc, CharRange::new(0, 4).unwrap(), a, "Anna", "")
+            .unwrap();
         let len = TEXT.chars().count();
         let unchanged = state(&p);
         let actions = p.actions(100).unwrap().len();
@@ -647,7 +729,8 @@ mod tests {
         let long = "Wort ".repeat(1_000);
         let doc = document(&mut p, "Interview 1", &long);
         let other = document(&mut p, "Interview 2", TEXT);
-        p.apply_code(other, 0, 4, a, "Anna", "").unwrap();
+        p.apply_code(other, CharRange::new(0, 4).unwrap(), a, "Anna", "")
+            .unwrap();
         // 2,000 segments in one transaction, in an order unlike the one wanted.
         {
             let tx = p.conn.transaction().unwrap();

@@ -3,7 +3,7 @@
 use tempfile::TempDir;
 
 use super::{NewDocument, Project, SegmentFilter};
-use crate::coding::range::{CharPos, CharRange};
+use crate::model::range::{CharPos, CharRange};
 use crate::model::{DocumentId, Turn};
 
 /// A new, empty project in a temporary folder that lives as long as the returned guard.

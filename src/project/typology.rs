@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::log::Change;
 use super::{Project, codes};
-use crate::error::{Error, Result};
-use crate::model::{CodeId, DocumentId, JobcenterId, SegmentId};
+use crate::model::error::{Error, Result};
+use crate::model::{CodeId, CodePath, DocumentId, JobcenterId, SegmentId};
 
 /// A segment linked as evidence for its jobcenter's type, with what a reader needs to judge it.
 #[derive(Clone, Debug, Serialize)]
@@ -18,7 +18,7 @@ pub struct Evidence {
     pub document: String,
     pub code_id: CodeId,
     /// The code's full path.
-    pub code: String,
+    pub code: CodePath,
     pub coder: String,
     pub start: usize,
     pub end: usize,
@@ -207,6 +207,7 @@ fn link_id(conn: &Connection, jobcenter: JobcenterId, segment: SegmentId) -> Res
 mod tests {
     use super::super::testing::{document, project, state};
     use super::*;
+    use crate::model::CharRange;
     use crate::project::NewDocument;
 
     const TEXT: &str = "B: Wir beraten persönlich, die E-Akte hilft selten.";
@@ -225,8 +226,12 @@ mod tests {
         let a = p.add_code("Haltung/Skeptisch", None, "").unwrap();
         let doc = document(&mut p, "nord-01", TEXT);
         let nord = p.jobcenter("Jobcenter Nord").unwrap().id;
-        let s1 = p.apply_code(doc, 3, 25, a, "Anna", "").unwrap();
-        let s2 = p.apply_code(doc, 0, 2, a, "Ben", "").unwrap();
+        let s1 = p
+            .apply_code(doc, CharRange::new(3, 25).unwrap(), a, "Anna", "")
+            .unwrap();
+        let s2 = p
+            .apply_code(doc, CharRange::new(0, 2).unwrap(), a, "Ben", "")
+            .unwrap();
         let before = state(&p);
 
         p.link_evidence(nord, s1, "  persönlich statt digital ")
@@ -278,7 +283,9 @@ mod tests {
         let a = p.add_code("Haltung/Skeptisch", None, "").unwrap();
         let doc = document(&mut p, "nord-01", TEXT);
         let nord = p.jobcenter("Jobcenter Nord").unwrap().id;
-        let s1 = p.apply_code(doc, 3, 25, a, "Anna", "").unwrap();
+        let s1 = p
+            .apply_code(doc, CharRange::new(3, 25).unwrap(), a, "Anna", "")
+            .unwrap();
         p.link_evidence(nord, s1, "erste Lesart").unwrap();
         p.set_evidence_note(nord, s1, " persönlich vor digital ")
             .unwrap();
@@ -310,8 +317,11 @@ mod tests {
             .unwrap();
         let nord = p.jobcenter("Jobcenter Nord").unwrap().id;
         let sued = p.jobcenter("Jobcenter Süd").unwrap().id;
-        let s = p.apply_code(sued_doc, 0, 2, a, "Anna", "").unwrap();
-        p.apply_code(doc, 0, 2, a, "Anna", "").unwrap();
+        let s = p
+            .apply_code(sued_doc, CharRange::new(0, 2).unwrap(), a, "Anna", "")
+            .unwrap();
+        p.apply_code(doc, CharRange::new(0, 2).unwrap(), a, "Anna", "")
+            .unwrap();
         let actions = p.actions(100).unwrap().len();
 
         let err = p.link_evidence(nord, s, "").unwrap_err();
@@ -341,8 +351,12 @@ mod tests {
         let b = p.add_code("B", None, "").unwrap();
         let doc = document(&mut p, "nord-01", TEXT);
         let nord = p.jobcenter("Jobcenter Nord").unwrap().id;
-        let s1 = p.apply_code(doc, 3, 25, a, "Anna", "").unwrap();
-        let s2 = p.apply_code(doc, 30, 36, b, "Anna", "").unwrap();
+        let s1 = p
+            .apply_code(doc, CharRange::new(3, 25).unwrap(), a, "Anna", "")
+            .unwrap();
+        let s2 = p
+            .apply_code(doc, CharRange::new(30, 36).unwrap(), b, "Anna", "")
+            .unwrap();
         p.link_evidence(nord, s1, "Beleg eins").unwrap();
         p.link_evidence(nord, s2, "Beleg zwei").unwrap();
         let all = links(&p, nord);

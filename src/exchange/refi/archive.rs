@@ -11,7 +11,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 
 /// The most an import unpacks in total.
 pub const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::coding::range::{CharPos, TextIndex};
+use crate::model::range::{CharPos, TextIndex};
 
 /// What one position step counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -17,10 +17,10 @@ use quick_xml::name::QName;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::bundle::{Bundle, BundleCode, BundleSegment, VariableScope, derived_guid};
-use crate::coding::range::{CharRange, TextIndex};
-use crate::error::{Error, Result};
 use crate::exchange::csv::write_atomically;
+use crate::model::bundle::{Bundle, BundleCode, BundleSegment, VariableScope, derived_guid};
+use crate::model::error::{Error, Result};
+use crate::model::range::{CharRange, TextIndex};
 use crate::project::Project;
 
 const PROJECT_NAMESPACE: &str = "urn:QDA-XML:project:1.0";
@@ -746,7 +746,7 @@ impl<W: Write> Xml<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exchange::refi::bundle::{Case, Source, User, Variable};
+    use crate::model::bundle::{Case, Source, User, Variable};
 
     const G: [&str; 8] = [
         "00000000-0000-4000-8000-000000000001",
@@ -804,6 +804,7 @@ mod tests {
                 name: "nord-01".into(),
                 case: Some(G[4].into()),
                 text: "I: Grüß Gott 😀\nB: Zeile\tzwei".into(),
+                turns: Vec::new(),
                 values: Vec::new(),
                 memo: String::new(),
                 created_at: "2024-03-14T10:00:00Z".into(),

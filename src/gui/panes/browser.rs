@@ -12,11 +12,11 @@ use egui::{
     Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, TextFormat, Ui, Vec2, vec2,
 };
 
-use crate::coding::range::{CharPos, CharRange, TextIndex};
 use crate::gui::command::Command;
 use crate::gui::state::{Block, OpenDocument, ScrollTarget, WorkbenchState, segment_at, visible};
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::markdown::markdown_ui;
+use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{CodeId, DocumentId, Segment};
 
 /// A selection dragged out of the browser onto a code.

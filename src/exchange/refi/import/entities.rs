@@ -6,8 +6,8 @@ use super::fields::{colour, guid_of, memo_text};
 use super::report::{name_list, plural, was};
 use super::{Kind, Reading, Target};
 use crate::exchange::refi::archive::Element;
-use crate::exchange::refi::bundle::{BundleCode, Case, User, Variable, VariableScope};
 use crate::exchange::refi::export::choices_from_description;
+use crate::model::bundle::{BundleCode, Case, User, Variable, VariableScope};
 
 /// The colour of an imported code that has none of its own nor a parent's (the grey Kodierwerk
 /// gives new codes).

@@ -1,6 +1,6 @@
 //! Single REFI values as Kodierwerk stores them: GUIDs, memo text, colours and dates.
 
-use crate::exchange::refi::bundle::{derived_guid, normalise_guid};
+use crate::model::bundle::{derived_guid, normalise_guid};
 
 /// The GUID a REFI identifier stands for: normalised, or (for a program that writes something
 /// else) derived from the text, the same for every mention; `None` if empty.

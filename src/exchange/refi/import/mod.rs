@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use super::archive::{self, Archive, Element};
-use super::bundle::Bundle;
 use super::dialect::{self, Dialect};
-use crate::error::{Error, Result};
+use crate::model::bundle::Bundle;
+use crate::model::error::{Error, Result};
 use crate::project::Project;
 
 use entities::Value;

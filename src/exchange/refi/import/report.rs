@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::exchange::refi::dialect::Dialect;
-use crate::project::exchange::BundleImport;
+use crate::project::bundle::BundleImport;
 
 /// Unplaced selections listed one by one in the terminal; the rest are counted.
 const UNPLACED_SHOWN: usize = 20;

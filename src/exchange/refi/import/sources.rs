@@ -3,10 +3,11 @@
 use super::fields::{date_time, guid_of};
 use super::report::{SourceDialect, UnplacedSelection, name_list, plural, was};
 use super::{Kind, Reading, SelectionInfo, Target};
-use crate::coding::range::{CharPos, TextIndex};
+use crate::corpus::turns::find_turns;
 use crate::exchange::refi::archive::{self, Element};
-use crate::exchange::refi::bundle::{BundleSegment, Source, User, VariableScope, derived_guid};
 use crate::exchange::refi::dialect::{self, Selection, SourceText};
+use crate::model::bundle::{BundleSegment, Source, User, VariableScope, derived_guid};
+use crate::model::range::{CharPos, TextIndex};
 
 impl Reading<'_> {
     pub(super) fn sources(&mut self, sources: &Element, fallback_user: Option<&str>) {
@@ -260,11 +261,13 @@ impl Reading<'_> {
         self.description(source, &Target::Source(guid.clone()));
         self.note_refs(source, &Target::Source(guid.clone()));
         self.variable_values(source, VariableScope::Source, index);
+        let text = text.into_stored();
         self.bundle.sources.push(Source {
             guid,
             name,
             case: None,
-            text: text.into_stored(),
+            turns: find_turns(&text),
+            text,
             values: Vec::new(),
             memo: String::new(),
             created_at: date_time(source.attr("creationDateTime")),

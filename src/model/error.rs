@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::coding::range::RangeError;
+use crate::model::range::RangeError;
 
 /// Everything the core refuses, with the sentence the person reads.
 #[derive(Debug, thiserror::Error)]

@@ -8,14 +8,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::documents::DocumentRow;
 use super::log::Change;
+use super::segments::{self, SegmentRow};
 use super::{Project, attributes, codes, content_hash, documents, jobcenters, new_guid};
 use crate::coding::codebook;
-use crate::coding::range::{CharRange, TextIndex};
-use crate::error::Result;
-use crate::exchange::refi::bundle::{
+use crate::model::bundle::{
     Bundle, BundleCode, BundleSegment, Case, Source, User, Variable, VariableScope, normalise_guid,
 };
-use crate::model::{Attribute, AttributeKind, CodeId, CoderId, JobcenterId, Scope};
+use crate::model::error::Result;
+use crate::model::range::{CharRange, TextIndex};
+use crate::model::{Attribute, AttributeKind, CodeId, CoderId, DocumentId, JobcenterId, Scope};
 
 /// Where sources without a case go when the bundle names no place for them.
 const FALLBACK_CASE_NAME: &str = "Ohne Jobcenter";
@@ -201,6 +202,7 @@ impl Project {
                         guid,
                         name,
                         case: Some(case),
+                        turns: documents::turns(conn, DocumentId(id))?,
                         text,
                         values: attributes::guid_values_of(conn, Scope::Document, id)?,
                         memo: memo("document", id).unwrap_or_default(),
@@ -435,33 +437,20 @@ impl Importer<'_, '_> {
                 "" => UNNAMED_CODER,
                 name => name,
             };
-            let existing: Option<i64> = self
-                .tx()
-                .query_row(
-                    "SELECT id FROM coders WHERE name = ?1 COLLATE NOCASE",
-                    [name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let id = match existing {
+            let id = match segments::find_coder(self.tx(), name)? {
                 Some(id) => {
                     self.report.reused.coders += 1;
                     id
                 }
                 None => {
                     let guid = usable_guid(self.tx(), "coders", &user.guid)?;
-                    let now = self.now()?;
-                    let id = self.change.insert(
-                        "coders",
-                        "INSERT INTO coders (name, guid, created_at) VALUES (?1, ?2, ?3)",
-                        &[&name, &guid, &now],
-                    )?;
+                    let id = segments::ensure_coder(self.change, name, Some(&guid))?;
                     self.report.coders += 1;
                     self.wrote = true;
                     id
                 }
             };
-            self.coders.insert(user.guid.clone(), CoderId(id));
+            self.coders.insert(user.guid.clone(), id);
         }
         Ok(())
     }
@@ -833,7 +822,6 @@ impl Importer<'_, '_> {
         let guid = usable_guid(self.tx(), "documents", &source.guid)?;
         let imported_at = timestamp_or_now(self.tx(), &source.created_at)?;
         let source_name = format!("{name}.txt");
-        let turns = crate::corpus::turns::find_turns(&source.text);
         let id = documents::insert_document(
             self.change,
             &DocumentRow {
@@ -844,7 +832,7 @@ impl Importer<'_, '_> {
                 encoding: "UTF-8",
                 guid: &guid,
                 imported_at: Some(&imported_at),
-                turns: &turns,
+                turns: &source.turns,
             },
         )?;
         Ok(id)
@@ -888,25 +876,14 @@ impl Importer<'_, '_> {
                     continue;
                 }
             };
-            let coded = index.slice(range).unwrap_or_default();
-            let guid = usable_guid(self.tx(), "segments", &segment.guid)?;
             let created_at = timestamp_or_now(self.tx(), &segment.created_at)?;
-            self.change.insert(
-                "segments",
-                r#"INSERT INTO segments (document_id, code_id, coder_id, start, "end", text, memo, guid, created_at, modified_at)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)"#,
-                &[
-                    document,
-                    &code.0,
-                    &coder.0,
-                    &(range.start.0 as i64),
-                    &(range.end.0 as i64),
-                    &coded,
-                    &segment.memo,
-                    &guid,
-                    &created_at,
-                ],
-            )?;
+            let row = SegmentRow {
+                memo: &segment.memo,
+                guid: usable_guid(self.tx(), "segments", &segment.guid)?,
+                created_at: Some(&created_at),
+                ..SegmentRow::new(DocumentId(*document), code, coder, range, index)
+            };
+            segments::insert_segment(self.change, &row)?;
             self.report.segments += 1;
             self.wrote = true;
         }
@@ -997,9 +974,16 @@ mod tests {
         p.set_memo(&MemoTarget::Document(doc), "Dokument-Memo")
             .unwrap();
         p.set_memo(&MemoTarget::Project, "Projekt-Memo").unwrap();
-        p.apply_code(doc, 17, 40, code, "Anna", "Segment-Memo\nzweite Zeile")
+        p.apply_code(
+            doc,
+            CharRange::new(17, 40).unwrap(),
+            code,
+            "Anna",
+            "Segment-Memo\nzweite Zeile",
+        )
+        .unwrap();
+        p.apply_code(doc, CharRange::new(0, 13).unwrap(), code, "Jonas", "")
             .unwrap();
-        p.apply_code(doc, 0, 13, code, "Jonas", "").unwrap();
         (dir, p)
     }
 
@@ -1053,11 +1037,9 @@ mod tests {
             copy.documents().unwrap()[0].attributes,
             original.documents().unwrap()[0].attributes
         );
-        // Speaker turns are found in the text again, as on any import.
-        assert_eq!(
-            copy.turns(DocumentId(1)).unwrap(),
-            crate::corpus::turns::find_turns(&bundle.sources[0].text)
-        );
+        // Speaker turns come along with the text.
+        assert!(!bundle.sources[0].turns.is_empty());
+        assert_eq!(copy.turns(DocumentId(1)).unwrap(), bundle.sources[0].turns);
         counts_agree(&copy);
         assert_eq!(copy.code_counts().unwrap(), original.code_counts().unwrap());
 

@@ -6,6 +6,8 @@
 //! the importer before a bundle is built; the exporter writes it unchanged, as the standard says.
 //! GUIDs are lowercase, without braces (see [`normalise_guid`]).
 
+use crate::model::Turn;
+
 /// A whole project, or (for a QDC codebook) only its codes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Bundle {
@@ -86,6 +88,8 @@ pub struct Source {
     /// The case (jobcenter) it belongs to.
     pub case: Option<String>,
     pub text: String,
+    /// The speaker turns of `text`: found by the importer, kept by the project file as given.
+    pub turns: Vec<Turn>,
     /// (variable guid, value).
     pub values: Vec<(String, String)>,
     pub memo: String,

@@ -96,7 +96,7 @@ pub fn generate_project(
     segments: usize,
     seed: u64,
 ) -> crate::Result<Generated> {
-    use crate::coding::range::CharRange;
+    use crate::model::range::CharRange;
     use crate::project::Project;
 
     let mut project = Project::create(path)?;
@@ -154,7 +154,7 @@ pub fn generate_project(
         };
         let (doc, _) = super::prepare(&format!("G{:05}.txt", d + 1), text.as_bytes(), &options)
             .map_err(|e| crate::Error::BadSampleCorpus(e.to_string()))?;
-        let len = crate::coding::range::char_len(&doc.text);
+        let len = crate::model::range::char_len(&doc.text);
         let id = project.add_document(&doc)?;
         total.documents += 1;
         if len > 800 && !leaves.is_empty() {

@@ -4,11 +4,11 @@
 
 use std::io::Write;
 
-use crate::coding::range::CharRange;
-use crate::corpus::generate::Rng;
-use crate::error::Result;
+use crate::model::error::Result;
+use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, MemoTarget};
 use crate::project::{Project, SegmentFilter};
+use crate::workload::corpus::Rng;
 
 /// A summary of everything the project holds that the exercise changes.
 pub fn fingerprint(project: &Project) -> Result<String> {
@@ -63,8 +63,7 @@ pub fn exercise(project: &mut Project, seed: u64, steps: usize, out: &mut dyn Wr
                 Ok(r) => project
                     .apply_code(
                         doc,
-                        r.start.0,
-                        r.end.0,
+                        r,
                         codes[rng.below(codes.len())],
                         ["Anna", "Jonas"][rng.below(2)],
                         "",

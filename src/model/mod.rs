@@ -1,11 +1,20 @@
-//! The domain: jobcenters, documents and their turns, codes, coders, segments, memos.
+//! The ground floor: the domain's plain values (jobcenters, documents and their turns, codes,
+//! coders, segments, memos), character positions ([`range`]), code paths ([`code_path`]), the
+//! REFI-QDA exchange contract ([`bundle`]) and the errors a researcher can cause ([`error`]).
 //!
-//! Plain values as the core hands them to the CLI, the GUI and the analysis; the project module
-//! reads and writes them.
+//! Imports nothing of Kodierwerk above it; every other layer may use it. The project module reads
+//! and writes these values; the CLI, the GUI and the analyses receive them.
+
+pub mod bundle;
+pub mod code_path;
+pub mod error;
+pub mod range;
 
 use serde::Serialize;
 
-use crate::coding::range::CharRange;
+pub use code_path::CodePath;
+pub use error::{Error, Result};
+pub use range::{CharPos, CharRange, TextIndex};
 
 macro_rules! id_type {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
@@ -136,8 +145,8 @@ pub struct Code {
     pub id: CodeId,
     pub parent: Option<CodeId>,
     pub name: String,
-    /// Names from the top of the tree down to this code, joined by `/`.
-    pub path: String,
+    /// Names from the top of the tree down to this code.
+    pub path: CodePath,
     pub depth: usize,
     pub color: String,
     /// The coding rule, in Markdown.
@@ -159,7 +168,7 @@ pub struct Segment {
     pub document: String,
     pub jobcenter: String,
     pub code_id: CodeId,
-    pub code: String,
+    pub code: CodePath,
     pub coder: String,
     pub start: usize,
     pub end: usize,
@@ -175,8 +184,8 @@ pub struct Segment {
 impl Segment {
     pub fn range(&self) -> CharRange {
         CharRange {
-            start: crate::coding::range::CharPos(self.start),
-            end: crate::coding::range::CharPos(self.end),
+            start: crate::model::range::CharPos(self.start),
+            end: crate::model::range::CharPos(self.end),
         }
     }
 }
