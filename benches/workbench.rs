@@ -12,8 +12,7 @@ use egui::{Pos2, RawInput, Rect, Vec2};
 use kodierwerk::coding::codebook;
 use kodierwerk::corpus::{ImportOptions, prepare};
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::command::Command;
-use kodierwerk::gui::state::{ScrollTarget, Settings};
+use kodierwerk::gui::{Edit, Navigate, ScrollTarget, Settings};
 use kodierwerk::model::DocumentId;
 use kodierwerk::model::range::CharRange;
 use kodierwerk::project::Project;
@@ -76,7 +75,7 @@ fn fixture() -> Fixture {
     let mut app = KodierwerkApp::new(Some(path), settings);
     let ctx = egui::Context::default();
     let state = app.state.as_mut().unwrap();
-    state.push(Command::OpenDocument(big));
+    state.push(Navigate::OpenDocument(big));
     state.apply_pending();
     state.scroll_to = Some(ScrollTarget { pos: len / 2 });
     let mut f = Fixture {
@@ -127,7 +126,7 @@ fn bench(c: &mut Criterion) {
             for i in 0..iters {
                 let state = f.app.state.as_mut().unwrap();
                 let start = 150_000 + (i as usize % 100) * 50;
-                state.push(Command::ApplyCode {
+                state.push(Edit::ApplyCode {
                     code,
                     range: CharRange::new(start, start + 120).unwrap(),
                 });
@@ -136,7 +135,7 @@ fn bench(c: &mut Criterion) {
                 frame(&mut f);
                 total += t.elapsed();
                 let state = f.app.state.as_mut().unwrap();
-                state.push(Command::Undo);
+                state.push(Edit::Undo);
                 state.apply_pending();
             }
             total
@@ -148,12 +147,12 @@ fn bench(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 let state = f.app.state.as_mut().unwrap();
-                state.push(Command::OpenDocument(f.small));
+                state.push(Navigate::OpenDocument(f.small));
                 state.apply_pending();
                 frame(&mut f);
                 let state = f.app.state.as_mut().unwrap();
                 let t = Instant::now();
-                state.push(Command::OpenDocument(f.big));
+                state.push(Navigate::OpenDocument(f.big));
                 state.apply_pending();
                 frame(&mut f);
                 total += t.elapsed();

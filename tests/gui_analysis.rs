@@ -147,11 +147,11 @@ fn expect_segments(what: &str, segments: &[Segment], expected: &[Seg]) {
 fn open_cell<T: Clone>(
     h: &mut App,
     name: &str,
-    opened: impl Fn(&kodierwerk::gui::state::WorkbenchState) -> &Option<T>,
+    opened: impl Fn(&kodierwerk::gui::Views) -> &Option<T>,
 ) -> T {
     h.get_by_label(name).click();
     h.run();
-    opened(h.state().state.as_ref().unwrap())
+    opened(&h.state().views)
         .clone()
         .unwrap_or_else(|| panic!("{name} opened nothing"))
 }
@@ -351,7 +351,7 @@ fn the_code_matrix_shows_every_hand_counted_number() {
     choose(&mut h, "Coder:in", "Ben");
     add_filter(&mut h, "Lage", "Stadt");
     assert_eq!(
-        h.state().state.as_ref().unwrap().analysis.conditions,
+        h.state().views.analysis.conditions,
         [("Lage".to_owned(), "Stadt".to_owned())]
     );
     choose(&mut h, "Wert:", "% der Zeile");
@@ -515,7 +515,7 @@ fn type_conditions(h: &mut App) {
     type_condition(h, 4, CONDITIONS[3]);
     settle(h);
     assert_eq!(
-        h.state().state.as_ref().unwrap().relations.conditions,
+        h.state().views.relations.conditions,
         CONDITIONS
     );
 }
@@ -883,7 +883,7 @@ fn a_listed_cell_goes_when_its_question_changes() {
 
     // The matrix: coder, measure, filter and columns each ask another question.
     tab(&mut h, "Analyse");
-    let opened = |h: &App| h.state().state.as_ref().unwrap().analysis.opened.is_some();
+    let opened = |h: &App| h.state().views.analysis.opened.is_some();
     open_matrix_cell(&mut h, "A × JC Nord: 5");
     assert_eq!(list_headings(&h), ["A × JC Nord: 5 Segmente"]);
     assert!(h.query_by_label("nord1 · Anna · B: Gut und sch").is_some());
@@ -919,7 +919,7 @@ fn a_listed_cell_goes_when_its_question_changes() {
 
     // The code relations: scope and coder.
     tab(&mut h, "Code-Relationen");
-    let opened = |h: &App| h.state().state.as_ref().unwrap().relations.opened.is_some();
+    let opened = |h: &App| h.state().views.relations.opened.is_some();
     open_relation_cell(&mut h, "A/A2 × B: 2");
     assert_eq!(list_headings(&h), ["A/A2 × B: 3 Segmente"]);
     h.get_by_label("Gleicher Sprecherbeitrag").click();
@@ -946,9 +946,7 @@ fn a_listed_cell_goes_when_its_question_changes() {
     type_conditions(&mut h);
     let opened = |h: &App| {
         h.state()
-            .state
-            .as_ref()
-            .unwrap()
+            .views
             .relations
             .crosstab_opened
             .is_some()
@@ -1012,10 +1010,10 @@ fn a_listed_cell_goes_when_the_project_changes() {
         .state
         .as_mut()
         .unwrap()
-        .push(kodierwerk::gui::command::Command::DeleteSegment(t3));
+        .push(kodierwerk::gui::Edit::DeleteSegment(t3));
     settle(&mut h);
     let state = |h: &App| -> (bool, bool, bool) {
-        let s = h.state().state.as_ref().unwrap();
+        let s = &h.state().views;
         (
             s.analysis.opened.is_some(),
             s.relations.crosstab_opened.is_some(),

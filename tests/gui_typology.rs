@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use kodierwerk::analysis::AnalysisData;
 use kodierwerk::analysis::typology::{TypologySpec, typology};
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::command::Command;
+use kodierwerk::gui::{Edit, Navigate};
 use kodierwerk::project::{Project, SegmentFilter};
 
 fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
@@ -46,9 +46,7 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
     h.run();
     let (title, segments) = h
         .state()
-        .state
-        .as_ref()
-        .unwrap()
+        .views
         .typology
         .opened
         .clone()
@@ -106,7 +104,7 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
         .state
         .as_mut()
         .unwrap()
-        .push(Command::SelectSegment(Some(segment.id)));
+        .push(Navigate::SelectSegment(Some(segment.id)));
     h.run();
     let note = h.get_by_label("Notiz zum Beleg");
     note.focus();
@@ -125,7 +123,7 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
     assert!(h.query_by_label_contains("offen für Apps").is_some());
 
     // Undo takes the link back, then the type.
-    h.state_mut().state.as_mut().unwrap().push(Command::Undo);
+    h.state_mut().state.as_mut().unwrap().push(Edit::Undo);
     settle(&mut h);
     let ids: Vec<_> = project
         .evidence(rheinau.id)
@@ -134,7 +132,7 @@ fn assign_a_type_link_evidence_and_see_the_profiles_follow() {
         .map(|e| e.segment_id)
         .collect();
     assert_eq!(ids, [linked[0].segment_id]);
-    h.state_mut().state.as_mut().unwrap().push(Command::Undo);
+    h.state_mut().state.as_mut().unwrap().push(Edit::Undo);
     settle(&mut h);
     assert!(h.query_by_label(&before).is_some(), "{before}");
 }
@@ -161,7 +159,7 @@ fn a_segment_in_the_browser_becomes_evidence_for_its_jobcenter() {
         .state
         .as_mut()
         .unwrap()
-        .push(Command::JumpToSegment(segment.id));
+        .push(Navigate::JumpToSegment(segment.id));
     h.run();
     h.get_by_label("Als Beleg für den Typ").click();
     h.run();

@@ -231,10 +231,8 @@ fn write_a_memo_rename_a_code_delete_it_and_undo() {
     h.run();
     assert!(
         h.state()
-            .state
-            .as_ref()
-            .unwrap()
-            .code_edit
+            .views
+            .codes
             .renaming
             .is_some()
     );
@@ -444,9 +442,7 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
     h.run();
     let (code, label, segments) = h
         .state()
-        .state
-        .as_ref()
-        .unwrap()
+        .views
         .analysis
         .opened
         .clone()
@@ -515,9 +511,7 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
     h.run();
     let (_, passages) = h
         .state()
-        .state
-        .as_ref()
-        .unwrap()
+        .views
         .relations
         .opened
         .clone()
@@ -547,7 +541,7 @@ fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
     // Sorting by a column keeps the numbers and orders the sub-codes by them.
     h.get_by_label("Sortieren nach Jobcenter Rheinau").click();
     settle(&mut h);
-    let sort = h.state().state.as_ref().unwrap().analysis.sort.clone();
+    let sort = h.state().views.analysis.sort.clone();
     assert_eq!(sort, Some(("Jobcenter Rheinau".to_owned(), true)));
 
     // Kopieren puts the table as shown (sorted) as tab-separated lines on the clipboard.
@@ -629,7 +623,7 @@ fn a_crosstab_condition_is_built_by_clicks() {
             .click();
         settle(&mut h);
     }
-    let condition = h.state().state.as_ref().unwrap().relations.conditions[2].clone();
+    let condition = h.state().views.relations.conditions[2].clone();
     assert_eq!(condition, "Lage=Land, Trägerschaft=zkT");
 
     let project = Project::open(&path).unwrap();

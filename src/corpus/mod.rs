@@ -2,9 +2,11 @@
 //!
 //! Each file is imported whole or not at all; a batch reports per file what came in or why not.
 
+pub mod blocks;
 pub mod decode;
 pub mod markdown;
 pub mod sample;
+pub mod search;
 pub mod turns;
 
 use std::path::{Path, PathBuf};

@@ -4,22 +4,40 @@ use std::path::{Path, PathBuf};
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use super::command::Command;
 use super::i18n::{Lang, Tr};
 use super::jobs::Exchange;
+use super::panes::analysis::{self, AnalysisView};
+use super::panes::browser::{self, BrowserView};
+use super::panes::charts::{self, ChartsView};
+use super::panes::codes::{self, CodeEdit};
 use super::panes::dialogs::{
-    self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog, SaveDialog, SaveWhat,
+    self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog, SaveDialog,
 };
-use super::panes::{
-    analysis, browser, charts, codes, documents, memo, relations, segments, typology,
-};
-use super::state::{CentralView, Settings, WorkbenchState};
+use super::panes::memo::{self, MemoDraft};
+use super::panes::relations::{self, RelationsView};
+use super::panes::typology::{self, TypologyView};
+use super::panes::{documents, segments};
+use super::request::Edit;
+use super::state::{CentralView, SaveWhat, Settings, WorkbenchState};
 use crate::model::MemoTarget;
 use crate::project::Project;
+
+/// The panes' own view state, beside the shared [`WorkbenchState`]; a new project starts them afresh.
+#[derive(Default)]
+pub struct Views {
+    pub browser: BrowserView,
+    pub codes: CodeEdit,
+    pub memo: Option<MemoDraft>,
+    pub analysis: AnalysisView,
+    pub relations: RelationsView,
+    pub charts: ChartsView,
+    pub typology: TypologyView,
+}
 
 /// The desktop app: a project's workbench, or a sentence saying why none is open.
 pub struct KodierwerkApp {
     pub state: Option<WorkbenchState>,
+    pub views: Views,
     pub settings: Settings,
     pub dialog: Dialog,
     pub problem: Option<String>,
@@ -61,6 +79,7 @@ impl KodierwerkApp {
             .unwrap_or_else(sample_project_path);
         let mut app = Self {
             state: None,
+            views: Views::default(),
             settings,
             dialog: Dialog::None,
             problem: None,
@@ -91,6 +110,7 @@ impl KodierwerkApp {
         match project.and_then(|p| WorkbenchState::new(p, &self.settings)) {
             Ok(state) => {
                 self.state = Some(state);
+                self.views = Views::default();
                 self.problem = None;
                 let path = path.to_owned();
                 self.settings.recent.retain(|p| *p != path);
@@ -125,7 +145,7 @@ impl KodierwerkApp {
                     .request_repaint_after(std::time::Duration::from_millis(100));
             }
             state.worker.poll();
-            shortcuts(ui, state);
+            shortcuts(ui, state, &mut self.views);
         }
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
@@ -147,6 +167,7 @@ impl KodierwerkApp {
         self.status_ui(ui);
         let mut import_clicked = false;
         let mut export_clicked = false;
+        let views = &mut self.views;
         match &mut self.state {
             Some(state) => {
                 if let Some(error) = state.error.clone() {
@@ -173,7 +194,7 @@ impl KodierwerkApp {
                     .resizable(true)
                     .default_size(340.0)
                     .max_size(560.0)
-                    .show(ui, |ui| codes::code_system_ui(ui, state));
+                    .show(ui, |ui| codes::code_system_ui(ui, state, &mut views.codes));
                 egui::Panel::bottom("segments")
                     .resizable(true)
                     .default_size(240.0)
@@ -204,15 +225,25 @@ impl KodierwerkApp {
                     });
                     ui.separator();
                     match state.central {
-                        CentralView::Browser => browser::document_browser_ui(ui, state),
-                        CentralView::Analysis => analysis::analysis_ui(ui, state),
-                        CentralView::Charts => charts::charts_ui(ui, state),
-                        CentralView::Typology => typology::typology_ui(ui, state),
-                        CentralView::Crosstab => relations::crosstab_ui(ui, state),
-                        CentralView::Cooccurrence => relations::cooccurrence_ui(ui, state),
+                        CentralView::Browser => {
+                            browser::document_browser_ui(ui, state, &mut views.browser);
+                        }
+                        CentralView::Analysis => {
+                            analysis::analysis_ui(ui, state, &mut views.analysis);
+                        }
+                        CentralView::Charts => charts::charts_ui(ui, state, &mut views.charts),
+                        CentralView::Typology => {
+                            typology::typology_ui(ui, state, &mut views.typology);
+                        }
+                        CentralView::Crosstab => {
+                            relations::crosstab_ui(ui, state, &mut views.relations);
+                        }
+                        CentralView::Cooccurrence => {
+                            relations::cooccurrence_ui(ui, state, &mut views.relations);
+                        }
                     }
                 });
-                memo::memo_window_ui(ui, state);
+                memo::memo_window_ui(ui, state, &mut views.memo);
                 if let Some(reports) = &state.jobs.import_report
                     && !dialogs::import_report_ui(ui, reports, tr)
                 {
@@ -269,7 +300,7 @@ impl KodierwerkApp {
             None => {}
         }
         if let Some(state) = &mut self.state
-            && !state.commands.is_empty()
+            && !state.requests.is_empty()
         {
             state.apply_pending();
             ui.ctx().request_repaint();
@@ -359,26 +390,26 @@ impl KodierwerkApp {
                 });
                 ui.menu_button(tr.menu_edit, |ui| {
                     if let Some(state) = &mut self.state {
+                        let find = &mut self.views.browser.find;
                         if ui
                             .add(egui::Button::new(tr.undo).shortcut_text("Ctrl+Z"))
                             .clicked()
                         {
-                            state.push(Command::Undo);
+                            state.push(Edit::Undo);
                             ui.close();
                         }
                         if ui
                             .add(egui::Button::new(tr.redo).shortcut_text("Ctrl+Shift+Z"))
                             .clicked()
                         {
-                            state.push(Command::Redo);
+                            state.push(Edit::Redo);
                             ui.close();
                         }
                         if ui
                             .add(egui::Button::new(tr.find).shortcut_text("Ctrl+F"))
                             .clicked()
                         {
-                            state.find.open = true;
-                            state.find.focus = true;
+                            find.open();
                             ui.close();
                         }
                     }
@@ -466,7 +497,7 @@ impl KodierwerkApp {
 }
 
 /// Keyboard: undo, redo, find, keys 1–9 for pinned codes, Escape.
-fn shortcuts(ui: &Ui, state: &mut WorkbenchState) {
+fn shortcuts(ui: &Ui, state: &mut WorkbenchState, views: &mut Views) {
     let typing = ui.ctx().memory(|m| m.focused().is_some());
     let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
     let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
@@ -474,17 +505,16 @@ fn shortcuts(ui: &Ui, state: &mut WorkbenchState) {
     let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
     ui.input_mut(|i| {
         if i.consume_shortcut(&find) {
-            state.find.open = true;
-            state.find.focus = true;
+            views.browser.find.open();
         }
         if typing {
             return;
         }
         // The longer shortcut first: Ctrl+Shift+Z also matches Ctrl+Z otherwise.
         if i.consume_shortcut(&redo) || i.consume_shortcut(&redo_y) {
-            state.commands.push(Command::Redo);
+            state.push(Edit::Redo);
         } else if i.consume_shortcut(&undo) {
-            state.commands.push(Command::Undo);
+            state.push(Edit::Undo);
         }
         if i.key_pressed(Key::Escape) {
             state.selection = None;
@@ -506,7 +536,7 @@ fn shortcuts(ui: &Ui, state: &mut WorkbenchState) {
                 if i.consume_key(Modifiers::NONE, *key)
                     && let Some(code) = state.pinned.get(n).copied()
                 {
-                    state.commands.push(Command::ApplyCode { code, range });
+                    state.push(Edit::ApplyCode { code, range });
                 }
             }
         }

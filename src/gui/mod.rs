@@ -1,17 +1,25 @@
 //! The egui face: the workbench window over the same core as the command line.
+//!
+//! Layers, each using only those below it: `state`, `request`, `i18n`, `jobs`, `analysis_worker`
+//! and `widgets` at the bottom; `panes` (one file per pane with its own view state) above them;
+//! `app` on top, owning the panes' views.
 
-pub mod analysis_worker;
-pub mod app;
-pub mod command;
-pub mod i18n;
-pub mod jobs;
-pub mod panes;
-pub mod state;
-pub mod widgets;
+mod analysis_worker;
+mod app;
+mod i18n;
+mod jobs;
+mod panes;
+mod request;
+mod state;
+mod widgets;
 
 use std::path::PathBuf;
 
-pub use app::KodierwerkApp;
+pub use app::{KodierwerkApp, Views, open_or_create_sample, sample_project_path};
+pub use i18n::Lang;
+pub use jobs::Exchange;
+pub use request::{Edit, Job, Navigate, Request};
+pub use state::{CentralView, OpenDocument, ScrollTarget, Settings, WorkbenchState};
 
 /// Set to a number, the window closes itself after that many frames: for smoke runs in CI.
 pub const CLOSE_AFTER_FRAMES: &str = "KODIERWERK_CLOSE_AFTER_FRAMES";
@@ -31,7 +39,7 @@ pub fn run(project: Option<PathBuf>, coder: Option<String>) -> anyhow::Result<()
         "Kodierwerk",
         options,
         Box::new(move |cc| {
-            let mut settings: state::Settings = cc
+            let mut settings: Settings = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();

@@ -5,35 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::analysis_worker::AnalysisWorker;
-use super::command::Command;
 use super::i18n::{Lang, Tr};
-use super::jobs::Exchange;
-use super::jobs::Jobs;
-use super::panes::analysis::AnalysisView;
-use super::panes::browser::BrowserCache;
-use super::panes::charts::ChartsView;
-use super::panes::codes::CodeEdit;
-use super::panes::dialogs::SaveWhat;
-use super::panes::memo::MemoDraft;
-use super::panes::relations::RelationsView;
-use super::panes::typology::TypologyView;
+use super::jobs::{Exchange, Jobs};
+use super::request::{Edit, Job, Navigate, Request};
+use crate::corpus::blocks::{Block, blocks};
 use crate::model::error::Result;
-use crate::model::range::{CharPos, CharRange, TextIndex};
+use crate::model::range::CharRange;
 use crate::model::{
     Attribute, Code, CodeId, Coder, DocumentId, DocumentInfo, Jobcenter, MemoTarget, Scope,
-    Segment, SegmentId, Turn,
+    Segment, SegmentId,
 };
 use crate::project::{Project, SegmentFilter};
-
-/// A stretch of the open document shown as one block: a speaker turn, or a paragraph outside turns.
-#[derive(Clone, Debug)]
-pub struct Block {
-    pub range: CharRange,
-    pub speaker: Option<String>,
-    pub timestamp: Option<String>,
-    /// The characters of `range`.
-    pub text: String,
-}
 
 /// The document shown in the browser.
 pub struct OpenDocument {
@@ -91,62 +73,6 @@ impl OpenDocument {
     }
 }
 
-/// Splits a text into blocks: one per turn, and paragraphs for what stands outside turns.
-pub fn blocks(text: &str, turns: &[Turn]) -> Vec<Block> {
-    let index = TextIndex::new(text);
-    let slice = |range: CharRange| index.slice(range).unwrap_or_default().to_owned();
-    let mut out = Vec::new();
-    let paragraphs = |from: usize, to: usize, out: &mut Vec<Block>| {
-        let (Some(a), Some(b)) = (index.byte_of(CharPos(from)), index.byte_of(CharPos(to))) else {
-            return;
-        };
-        let mut start = a;
-        for (offset, _) in text[a..b]
-            .match_indices("\n\n")
-            .chain(std::iter::once((b - a, "")))
-        {
-            let end = a + offset;
-            let chunk = &text[start..end];
-            let trimmed_start = start + (chunk.len() - chunk.trim_start().len());
-            let trimmed_end = start + chunk.trim_end().len();
-            if trimmed_start < trimmed_end
-                && let Some(range) = index.range_of_bytes(trimmed_start, trimmed_end)
-            {
-                out.push(Block {
-                    range,
-                    speaker: None,
-                    timestamp: None,
-                    text: slice(range),
-                });
-            }
-            start = end;
-        }
-    };
-    // What stands before the line of the first turn (a title, a header) becomes paragraphs.
-    if let Some(first) = turns.first()
-        && let Some(byte) = index.byte_of(first.range.start)
-        && let Some(line_start) = text[..byte].rfind('\n')
-        && let Some(end) = index.char_of(line_start)
-    {
-        paragraphs(0, end.0, &mut out);
-    }
-    for turn in turns {
-        if turn.range.is_empty() {
-            continue;
-        }
-        out.push(Block {
-            range: turn.range,
-            speaker: Some(turn.speaker.clone()),
-            timestamp: turn.timestamp.clone(),
-            text: slice(turn.range),
-        });
-    }
-    if turns.is_empty() {
-        paragraphs(0, index.char_len(), &mut out);
-    }
-    out
-}
-
 /// The segments of a document made by coders who are not hidden.
 pub fn visible<'a>(
     open: &'a OpenDocument,
@@ -174,20 +100,24 @@ pub enum CentralView {
     Cooccurrence,
 }
 
+/// A selection dragged out of the browser onto a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DraggedSelection(pub CharRange);
+
 /// Where the browser should scroll to on the next frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScrollTarget {
     pub pos: usize,
 }
 
-/// The find bar of the browser (Ctrl+F).
-#[derive(Clone, Debug, Default)]
-pub struct FindState {
-    pub open: bool,
-    pub query: String,
-    pub matches: Vec<CharRange>,
-    pub current: usize,
-    pub focus: bool,
+/// What a view offers to save into a file.
+pub enum SaveWhat {
+    /// A table, header first, as CSV.
+    Table(Vec<Vec<String>>),
+    /// A chart as a PNG picture.
+    Image(std::sync::Arc<egui::ColorImage>),
+    /// The project for another QDA program (REFI-QDA .qdpx or, codebook only, .qdc).
+    Exchange(Exchange),
 }
 
 /// Settings kept between runs (not research data: that lives only in the project file).
@@ -222,21 +152,13 @@ pub struct WorkbenchState {
     pub selected_code: Option<CodeId>,
     pub retrieved: Vec<Segment>,
     pub document_filter: String,
-    pub find: FindState,
     pub scroll_to: Option<ScrollTarget>,
     pub memo_target: Option<MemoTarget>,
     pub message: Option<String>,
     pub error: Option<String>,
-    pub commands: Vec<Command>,
+    pub requests: Vec<Request>,
     pub jobs: Jobs,
-    pub browser: BrowserCache,
-    pub code_edit: CodeEdit,
-    pub memo_draft: Option<MemoDraft>,
     pub central: CentralView,
-    pub analysis: AnalysisView,
-    pub relations: RelationsView,
-    pub charts: ChartsView,
-    pub typology: TypologyView,
     /// Computes the Analyse views off the UI thread.
     pub worker: AnalysisWorker,
     /// A file a view offers to save (dialog title and content); the app asks where.
@@ -268,21 +190,13 @@ impl WorkbenchState {
             selected_code: None,
             retrieved: Vec::new(),
             document_filter: String::new(),
-            find: FindState::default(),
             scroll_to: None,
             memo_target: None,
             message: None,
             error: None,
-            commands: Vec::new(),
+            requests: Vec::new(),
             jobs: Jobs::default(),
-            browser: BrowserCache::default(),
-            code_edit: CodeEdit::default(),
-            memo_draft: None,
             central: CentralView::Browser,
-            analysis: AnalysisView::default(),
-            relations: RelationsView::default(),
-            charts: ChartsView::default(),
-            typology: TypologyView::default(),
             worker: AnalysisWorker::start(project_path),
             save_request: None,
             version: 0,
@@ -302,8 +216,9 @@ impl WorkbenchState {
         Ok(state)
     }
 
-    pub fn push(&mut self, command: Command) {
-        self.commands.push(command);
+    /// Asks for an edit, a move or a background job; carried out after the frame is drawn.
+    pub fn push(&mut self, request: impl Into<Request>) {
+        self.requests.push(request.into());
     }
 
     /// Reloads every cache from the project file.
@@ -385,11 +300,11 @@ impl WorkbenchState {
             .flat_map(|o| visible(o, &self.hidden_coders))
     }
 
-    /// Carries out the commands the panes pushed this frame.
+    /// Carries out the requests the panes pushed this frame.
     pub fn apply_pending(&mut self) {
-        let commands = std::mem::take(&mut self.commands);
-        for command in commands {
-            if let Err(error) = self.apply(command) {
+        let requests = std::mem::take(&mut self.requests);
+        for request in requests {
+            if let Err(error) = self.apply(request) {
                 self.error = Some(error.to_string());
             }
         }
@@ -402,7 +317,6 @@ impl WorkbenchState {
         self.open = Some(OpenDocument::load(&self.project, id)?);
         self.selection = None;
         self.selected_segment = None;
-        self.find.matches.clear();
         self.scroll_to = Some(ScrollTarget { pos: 0 });
         Ok(())
     }
@@ -433,186 +347,178 @@ impl WorkbenchState {
         }
     }
 
-    fn apply(&mut self, command: Command) -> Result<()> {
-        let changed = match command {
-            Command::OpenDocument(id) => {
-                self.open_document(id)?;
-                self.central = CentralView::Browser;
-                false
+    fn apply(&mut self, request: Request) -> Result<()> {
+        match request {
+            Request::Edit(edit) => {
+                if self.changes_nothing(&edit)? {
+                    return Ok(());
+                }
+                self.edit(edit)?;
+                self.refresh()
             }
-            Command::JumpToSegment(id) => {
-                let segment = self.project.segment(id)?;
-                self.central = CentralView::Browser;
-                self.open_document(segment.document_id)?;
-                self.selected_segment = Some(id);
-                self.selection = None;
-                self.scroll_to = Some(ScrollTarget { pos: segment.start });
-                false
+            Request::Navigate(to) => {
+                self.navigate(to)?;
+                self.refresh_retrieved()
             }
-            Command::SelectSegment(id) => {
-                self.selected_segment = id;
-                false
+            Request::Job(job) => {
+                self.start(job);
+                self.refresh_retrieved()
             }
-            Command::ApplyCode { code, range } => {
-                self.code_range(code, range)?;
-                true
+        }
+    }
+
+    /// An edit that would write what the project already holds, or that has nothing to act on.
+    fn changes_nothing(&self, edit: &Edit) -> Result<bool> {
+        Ok(match edit {
+            Edit::ApplyCode { .. } | Edit::InVivo { .. } => self.open.is_none(),
+            Edit::SetSegmentMemo { segment, memo } => self.project.segment(*segment)?.memo == *memo,
+            Edit::SetMemo { target, text } => {
+                self.project
+                    .memo(target)?
+                    .map(|m| m.text)
+                    .unwrap_or_default()
+                    == *text
             }
-            Command::InVivo { range } => {
+            Edit::SetJobcenterAttribute { jobcenter, .. } => {
+                !self.jobcenters.iter().any(|j| j.id == *jobcenter)
+            }
+            _ => false,
+        })
+    }
+
+    fn jobcenter_name(&self, id: crate::model::JobcenterId) -> Option<String> {
+        self.jobcenters
+            .iter()
+            .find(|j| j.id == id)
+            .map(|j| j.name.clone())
+    }
+
+    fn edit(&mut self, edit: Edit) -> Result<()> {
+        match edit {
+            Edit::ApplyCode { code, range } => self.code_range(code, range)?,
+            Edit::InVivo { range } => {
                 let Some(document) = self.open.as_ref().map(|o| o.id) else {
                     return Ok(());
                 };
                 let coder = self.coder_name();
-                let Some((code, segment)) = self.project.code_in_vivo(document, range, &coder)?
-                else {
-                    return Ok(());
-                };
-                self.coded(code, segment);
-                self.selected_code = Some(code);
-                true
+                if let Some((code, segment)) =
+                    self.project.code_in_vivo(document, range, &coder)?
+                {
+                    self.coded(code, segment);
+                    self.selected_code = Some(code);
+                }
             }
-            Command::UpdateSegment {
+            Edit::UpdateSegment {
                 segment,
                 range,
                 code,
-            } => {
-                self.project.update_segment(segment, range, code)?;
-                true
-            }
-            Command::SetSegmentMemo { segment, memo } => {
-                if self.project.segment(segment)?.memo == memo {
-                    return Ok(());
-                }
+            } => self.project.update_segment(segment, range, code)?,
+            Edit::SetSegmentMemo { segment, memo } => {
                 self.project.set_segment_memo(segment, &memo)?;
-                true
             }
-            Command::DeleteSegment(segment) => {
+            Edit::DeleteSegment(segment) => {
                 self.project.delete_segment(segment)?;
                 self.selected_segment = None;
-                true
             }
-            Command::AddCode { parent, name } => {
+            Edit::AddCode { parent, name } => {
                 let path = match parent.and_then(|p| self.code(p)) {
                     Some(p) => format!("{}/{}", p.path, name.trim()),
                     None => name.trim().to_owned(),
                 };
                 let id = self.project.add_code(&path, None, "")?;
                 self.selected_code = Some(id);
-                true
             }
-            Command::RenameCode { code, name } => {
-                self.project.rename_code(code, &name)?;
-                true
-            }
-            Command::RecolorCode { code, color } => {
-                self.project.set_code_color(code, &color)?;
-                true
-            }
-            Command::DescribeCode { code, markdown } => {
+            Edit::RenameCode { code, name } => self.project.rename_code(code, &name)?,
+            Edit::RecolorCode { code, color } => self.project.set_code_color(code, &color)?,
+            Edit::DescribeCode { code, markdown } => {
                 self.project.set_code_description(code, &markdown)?;
-                true
             }
-            Command::MoveCode {
+            Edit::MoveCode {
                 code,
                 parent,
                 before,
-            } => {
-                self.project.move_code(code, parent, before)?;
-                true
-            }
-            Command::MergeCode { source, target } => {
+            } => self.project.move_code(code, parent, before)?,
+            Edit::MergeCode { source, target } => {
                 let moved = self.project.merge_code(source, target)?;
                 self.message = Some(format!("{} {moved}", self.tr.merged_segments));
                 self.selected_code = Some(target);
-                true
             }
-            Command::DeleteCode(code) => {
+            Edit::DeleteCode(code) => {
                 let removed = self.project.delete_code(code)?;
                 self.message = Some(format!("{} {removed}", self.tr.deleted_segments));
                 if self.selected_code == Some(code) {
                     self.selected_code = None;
                 }
-                true
             }
-            Command::SetMemo { target, text } => {
-                let old = self
-                    .project
-                    .memo(&target)?
-                    .map(|m| m.text)
-                    .unwrap_or_default();
-                if old == text {
-                    return Ok(());
-                }
-                self.project.set_memo(&target, &text)?;
-                true
-            }
-            Command::SetJobcenterAttribute {
+            Edit::SetMemo { target, text } => self.project.set_memo(&target, &text)?,
+            Edit::SetJobcenterAttribute {
                 jobcenter,
                 key,
                 value,
             } => {
-                let Some(name) = self
-                    .jobcenters
-                    .iter()
-                    .find(|j| j.id == jobcenter)
-                    .map(|j| j.name.clone())
-                else {
-                    return Ok(());
-                };
-                self.project.set_jobcenter(&name, &[(key, value)])?;
-                true
+                if let Some(name) = self.jobcenter_name(jobcenter) {
+                    self.project.set_jobcenter(&name, &[(key, value)])?;
+                }
             }
-            Command::LinkEvidence {
+            Edit::LinkEvidence {
                 jobcenter,
                 segment,
                 note,
             } => {
                 self.project.link_evidence(jobcenter, segment, &note)?;
-                let name = self
-                    .jobcenters
-                    .iter()
-                    .find(|j| j.id == jobcenter)
-                    .map(|j| j.name.clone())
-                    .unwrap_or_default();
+                let name = self.jobcenter_name(jobcenter).unwrap_or_default();
                 self.message = Some(format!("{}: {name}", self.tr.linked_as_evidence));
-                true
             }
-            Command::SetEvidenceNote {
+            Edit::SetEvidenceNote {
                 jobcenter,
                 segment,
                 note,
-            } => {
-                self.project.set_evidence_note(jobcenter, segment, &note)?;
-                true
-            }
-            Command::UnlinkEvidence { jobcenter, segment } => {
+            } => self.project.set_evidence_note(jobcenter, segment, &note)?,
+            Edit::UnlinkEvidence { jobcenter, segment } => {
                 self.project.unlink_evidence(jobcenter, segment)?;
-                true
             }
-            Command::Undo => {
+            Edit::Undo => {
                 let label = self.project.undo()?;
                 self.message = Some(format!("{}: {label}", self.tr.undone));
-                true
             }
-            Command::Redo => {
+            Edit::Redo => {
                 let label = self.project.redo()?;
                 self.message = Some(format!("{}: {label}", self.tr.redone));
-                true
             }
-            Command::Import {
+        }
+        Ok(())
+    }
+
+    fn navigate(&mut self, to: Navigate) -> Result<()> {
+        match to {
+            Navigate::OpenDocument(id) => {
+                self.open_document(id)?;
+                self.central = CentralView::Browser;
+            }
+            Navigate::JumpToSegment(id) => {
+                let segment = self.project.segment(id)?;
+                self.central = CentralView::Browser;
+                self.open_document(segment.document_id)?;
+                self.selected_segment = Some(id);
+                self.selection = None;
+                self.scroll_to = Some(ScrollTarget { pos: segment.start });
+            }
+            Navigate::SelectSegment(id) => self.selected_segment = id,
+        }
+        Ok(())
+    }
+
+    /// Starts a background job on the project file.
+    fn start(&mut self, job: Job) {
+        let project = self.project.path().to_owned();
+        match job {
+            Job::ImportFiles {
                 files,
                 jobcenter,
                 encoding,
-            } => {
-                self.jobs
-                    .start_import(self.project.path().to_owned(), files, jobcenter, encoding);
-                false
-            }
-            Command::ExportExchange { path, what } => {
-                self.jobs
-                    .start_exchange_export(self.project.path().to_owned(), path, what);
-                false
-            }
-            Command::ImportExchange { path } => {
+            } => self.jobs.start_import(project, files, jobcenter, encoding),
+            Job::ExportRefi { path, what } => self.jobs.start_exchange_export(project, path, what),
+            Job::ImportRefi { path } => {
                 let what = if path
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("qdc"))
@@ -621,73 +527,18 @@ impl WorkbenchState {
                 } else {
                     Exchange::Project
                 };
-                self.jobs
-                    .start_exchange_import(self.project.path().to_owned(), path, what);
-                false
+                self.jobs.start_exchange_import(project, path, what);
             }
-            Command::ExportSegments {
+            Job::ExportSegments {
                 path,
                 delimiter,
                 bom,
             } => {
-                self.jobs.start_export(
-                    self.project.path().to_owned(),
-                    self.retrieval_filter(),
-                    self.retrieved.len(),
-                    path,
-                    delimiter,
-                    bom,
-                );
-                false
+                let filter = self.retrieval_filter();
+                let listed = self.retrieved.len();
+                self.jobs
+                    .start_export(project, filter, listed, path, delimiter, bom);
             }
-        };
-        if changed {
-            self.refresh()?;
-        } else {
-            self.refresh_retrieved()?;
         }
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn turns_become_blocks_and_the_header_a_paragraph() {
-        let text = "Interview Nord\n\nI: Frage?\n\nB: Antwort,\nzweite Zeile.\n";
-        let turns = crate::corpus::turns::find_turns(text);
-        let blocks = blocks(text, &turns);
-        let shown: Vec<(&str, Option<&str>)> = blocks
-            .iter()
-            .map(|b| (b.text.as_str(), b.speaker.as_deref()))
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                ("Interview Nord", None),
-                ("Frage?", Some("I")),
-                ("Antwort,\nzweite Zeile.", Some("B"))
-            ]
-        );
-    }
-
-    #[test]
-    fn the_first_label_is_not_a_paragraph() {
-        let text = "I: #00:00:04# Vielen Dank.\n\nB: Gerne.";
-        let turns = crate::corpus::turns::find_turns(text);
-        let blocks = blocks(text, &turns);
-        assert_eq!(blocks.len(), 2);
-        assert_eq!(blocks[0].text, "Vielen Dank.");
-    }
-
-    #[test]
-    fn text_without_turns_is_split_into_paragraphs() {
-        let text = "Beobachtung am Empfang.\n\nZweiter Absatz: Größe.\n\n\n";
-        let blocks = blocks(text, &[]);
-        assert_eq!(blocks.len(), 2);
-        assert_eq!(blocks[1].text, "Zweiter Absatz: Größe.");
-        assert_eq!(blocks[1].range.start.0, 25);
     }
 }

@@ -203,7 +203,7 @@ pub fn workbench_on(
     path: &Path,
     width: f32,
 ) -> egui_kittest::Harness<'static, kodierwerk::gui::KodierwerkApp> {
-    let settings = kodierwerk::gui::state::Settings {
+    let settings = kodierwerk::gui::Settings {
         coder: "Tester".into(),
         ..Default::default()
     };

@@ -12,16 +12,14 @@ use egui::{
     Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, TextFormat, Ui, Vec2, vec2,
 };
 
-use crate::gui::command::Command;
-use crate::gui::state::{Block, OpenDocument, ScrollTarget, WorkbenchState, segment_at, visible};
+use crate::corpus::blocks::Block;
+use crate::corpus::search::find_in;
+use crate::gui::request::{Edit, Navigate};
+use crate::gui::state::{DraggedSelection, OpenDocument, ScrollTarget, WorkbenchState, segment_at, visible};
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::markdown::markdown_ui;
 use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{CodeId, DocumentId, Segment};
-
-/// A selection dragged out of the browser onto a code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DraggedSelection(pub CharRange);
 
 const SPEAKER_WIDTH: f32 = 92.0;
 const STRIPE: f32 = 5.0;
@@ -29,9 +27,36 @@ const STRIPE_GAP: f32 = 2.0;
 const MAX_STRIPES: usize = 12;
 const BLOCK_GAP: f32 = 8.0;
 
+/// The browser's own state: its find bar and the layout kept between frames.
+#[derive(Default)]
+pub struct BrowserView {
+    pub find: FindState,
+    layout: Layout,
+}
+
+/// The find bar of the browser (Ctrl+F).
+#[derive(Clone, Debug, Default)]
+pub struct FindState {
+    pub open: bool,
+    pub query: String,
+    pub matches: Vec<CharRange>,
+    pub current: usize,
+    pub focus: bool,
+    /// The document the matches were found in.
+    document: Option<DocumentId>,
+}
+
+impl FindState {
+    /// Opens the find bar with the cursor in it.
+    pub fn open(&mut self) {
+        self.open = true;
+        self.focus = true;
+    }
+}
+
 /// Layout caches of the browser, kept between frames.
 #[derive(Default)]
-pub struct BrowserCache {
+struct Layout {
     document: Option<DocumentId>,
     width: f32,
     heights: Vec<f32>,
@@ -39,7 +64,7 @@ pub struct BrowserCache {
     drag_anchor: Option<usize>,
 }
 
-impl BrowserCache {
+impl Layout {
     fn prepare(&mut self, open: &OpenDocument, text_width: f32, row_height: f32, char_width: f32) {
         if self.document == Some(open.id)
             && (self.width - text_width).abs() < 0.5
@@ -77,15 +102,21 @@ impl BrowserCache {
 }
 
 /// Draws the document browser.
-pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut BrowserView) {
     let tr = state.tr;
     if state.open.is_none() {
         ui.centered_and_justified(|ui| ui.weak(tr.no_document_open));
         return;
     }
-    toolbar_ui(ui, state);
-    if state.find.open {
-        find_bar_ui(ui, state);
+    // Matches belong to the document they were found in.
+    let shown = state.open.as_ref().map(|o| o.id);
+    if view.find.document != shown {
+        view.find.matches.clear();
+        view.find.document = shown;
+    }
+    toolbar_ui(ui, state, &mut view.find);
+    if view.find.open {
+        find_bar_ui(ui, state, &mut view.find);
     }
     ui.separator();
     if state.selected_segment.is_some() {
@@ -105,7 +136,7 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         return;
     };
     let open = &open_document;
-    let mut cache = std::mem::take(&mut state.browser);
+    let cache = &mut view.layout;
     cache.prepare(open, text_width, row_height, char_width);
     let (tops, total) = cache.tops();
 
@@ -132,7 +163,7 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .take_while(|&i| tops[i] <= viewport.max.y)
             .collect();
 
-        let highlights = Highlights::new(state, open, ui);
+        let highlights = Highlights::new(state, open, &view.find, ui);
         for &i in &visible {
             let block = &open.blocks[i];
             let job = highlights.job(block, &font, text_width);
@@ -161,7 +192,7 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Document, true, tr.document_text)
         });
-        handle_pointer(ui, state, &mut cache, &response, &laid_out, open);
+        handle_pointer(ui, state, cache, &response, &laid_out, open);
 
         let painter = ui.painter().clone();
         let speaker_font = FontId::proportional(font.size - 1.0);
@@ -203,11 +234,10 @@ pub fn document_browser_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         ui.ctx().request_repaint();
     }
     let _ = output;
-    state.browser = cache;
     state.open = Some(open_document);
 }
 
-fn toolbar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+fn toolbar_ui(ui: &mut Ui, state: &mut WorkbenchState, find: &mut FindState) {
     let tr = state.tr;
     let Some(open) = &state.open else { return };
     let name = open.name.clone();
@@ -216,8 +246,8 @@ fn toolbar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         ui.heading(&name);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(tr.find).on_hover_text("Ctrl+F").clicked() {
-                state.find.open = !state.find.open;
-                state.find.focus = state.find.open;
+                find.open = !find.open;
+                find.focus = find.open;
             }
             if let Some(range) = selection {
                 if ui
@@ -225,7 +255,7 @@ fn toolbar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     .on_hover_text(tr.in_vivo_hint)
                     .clicked()
                 {
-                    state.push(Command::InVivo { range });
+                    state.push(Edit::InVivo { range });
                 }
                 ui.weak(format!("{} {}–{}", tr.selection, range.start, range.end));
             } else {
@@ -235,53 +265,53 @@ fn toolbar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     });
 }
 
-fn find_bar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+fn find_bar_ui(ui: &mut Ui, state: &mut WorkbenchState, find: &mut FindState) {
     let tr = state.tr;
     ui.horizontal(|ui| {
         ui.label(tr.find);
         let edit = ui
             .add(
-                egui::TextEdit::singleline(&mut state.find.query)
+                egui::TextEdit::singleline(&mut find.query)
                     .desired_width(220.0)
                     .id_salt("find"),
             )
             .accessible_name(tr.find);
-        if state.find.focus {
+        if find.focus {
             edit.request_focus();
-            state.find.focus = false;
+            find.focus = false;
         }
         if edit.changed() {
-            state.find.matches = find_matches(state.open.as_ref(), &state.find.query);
-            state.find.current = 0;
-            if let Some(first) = state.find.matches.first() {
+            find.matches = find_matches(state.open.as_ref(), &find.query);
+            find.current = 0;
+            if let Some(first) = find.matches.first() {
                 state.scroll_to = Some(ScrollTarget { pos: first.start.0 });
             }
         }
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let count = state.find.matches.len();
+        let count = find.matches.len();
         if count > 0 {
-            ui.label(format!("{}/{count}", state.find.current + 1));
-        } else if !state.find.query.is_empty() {
+            ui.label(format!("{}/{count}", find.current + 1));
+        } else if !find.query.is_empty() {
             ui.weak(tr.no_matches);
         }
         if (ui.button("⬇").clicked() || enter) && count > 0 {
-            state.find.current = (state.find.current + 1) % count;
+            find.current = (find.current + 1) % count;
             state.scroll_to = Some(ScrollTarget {
-                pos: state.find.matches[state.find.current].start.0,
+                pos: find.matches[find.current].start.0,
             });
             if enter {
                 edit.request_focus();
             }
         }
         if ui.button("⬆").clicked() && count > 0 {
-            state.find.current = (state.find.current + count - 1) % count;
+            find.current = (find.current + count - 1) % count;
             state.scroll_to = Some(ScrollTarget {
-                pos: state.find.matches[state.find.current].start.0,
+                pos: find.matches[find.current].start.0,
             });
         }
         if ui.button("✖").clicked() {
-            state.find.open = false;
-            state.find.matches.clear();
+            find.open = false;
+            find.matches.clear();
         }
     });
 }
@@ -289,37 +319,17 @@ fn find_bar_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 /// Every place where the query stands in the open document, case ignored.
 pub fn find_matches(open: Option<&OpenDocument>, query: &str) -> Vec<CharRange> {
     let Some(open) = open else { return Vec::new() };
-    let query = query.trim().to_lowercase();
-    if query.is_empty() {
-        return Vec::new();
-    }
-    let needle: Vec<char> = query.chars().collect();
-    let mut out = Vec::new();
-    for block in &open.blocks {
-        let hay: Vec<char> = block
-            .text
-            .chars()
-            .flat_map(|c| {
-                let mut lower = c.to_lowercase();
-                let first = lower.next().unwrap_or(c);
-                // keep one char per char so positions stay aligned
-                std::iter::once(if lower.next().is_some() { c } else { first })
-            })
-            .collect();
-        let mut i = 0;
-        while i + needle.len() <= hay.len() {
-            if hay[i..i + needle.len()] == needle[..] {
-                let start = block.range.start.0 + i;
-                if let Ok(range) = CharRange::new(start, start + needle.len()) {
-                    out.push(range);
-                }
-                i += needle.len();
-            } else {
-                i += 1;
-            }
-        }
-    }
-    out
+    open.blocks
+        .iter()
+        .flat_map(|block| {
+            find_in(&block.text, query)
+                .into_iter()
+                .filter_map(move |r| {
+                    let start = block.range.start.0;
+                    CharRange::new(start + r.start.0, start + r.end.0).ok()
+                })
+        })
+        .collect()
 }
 
 /// The codes with visible segments in the open document, each with its stripe column.
@@ -348,7 +358,12 @@ struct Highlights<'a> {
 }
 
 impl<'a> Highlights<'a> {
-    fn new(state: &'a WorkbenchState, open: &'a OpenDocument, ui: &Ui) -> Self {
+    fn new(
+        state: &'a WorkbenchState,
+        open: &'a OpenDocument,
+        find: &'a FindState,
+        ui: &Ui,
+    ) -> Self {
         Self {
             segments: visible(open, &state.hidden_coders).collect(),
             colors: state
@@ -360,8 +375,8 @@ impl<'a> Highlights<'a> {
             selected_segment: state
                 .selected_segment
                 .and_then(|id| visible(open, &state.hidden_coders).find(|s| s.id == id)),
-            matches: &state.find.matches,
-            current_match: state.find.matches.get(state.find.current).copied(),
+            matches: &find.matches,
+            current_match: find.matches.get(find.current).copied(),
             text_color: ui.visuals().text_color(),
             strong_color: ui.visuals().strong_text_color(),
             selection_color: ui.visuals().selection.bg_fill,
@@ -525,13 +540,13 @@ fn stripes_ui(
         }
     }
     if let Some(id) = clicked {
-        state.push(Command::SelectSegment(Some(id)));
+        state.push(Navigate::SelectSegment(Some(id)));
     }
 }
 
 fn segment_tooltip(ui: &mut Ui, state: &WorkbenchState, segment: &Segment) {
     let tr = state.tr;
-    ui.strong(&segment.code);
+    ui.strong(segment.code.as_str());
     ui.label(format!("{}: {}", tr.coder, segment.coder));
     if !segment.memo.trim().is_empty() {
         ui.separator();
@@ -545,7 +560,7 @@ fn segment_tooltip(ui: &mut Ui, state: &WorkbenchState, segment: &Segment) {
 fn handle_pointer(
     ui: &Ui,
     state: &mut WorkbenchState,
-    cache: &mut BrowserCache,
+    cache: &mut Layout,
     response: &egui::Response,
     laid_out: &[(usize, Pos2, Arc<Galley>)],
     open: &OpenDocument,
@@ -595,7 +610,7 @@ fn handle_pointer(
     {
         state.selection = None;
         let segment = segment_at(open, &state.hidden_coders, at);
-        state.push(Command::SelectSegment(segment));
+        state.push(Navigate::SelectSegment(segment));
     }
     if response.hovered()
         && !response.dragged()
@@ -657,7 +672,7 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         ui.label(tr.code);
         let mut chosen = segment.code_id;
         egui::ComboBox::from_id_salt("segment-code")
-            .selected_text(&segment.code)
+            .selected_text(segment.code.as_str())
             .width(320.0)
             .show_ui(ui, |ui| {
                 for code in &state.codes {
@@ -671,7 +686,7 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .response
             .accessible_name(tr.code);
         if chosen != segment.code_id {
-            state.push(Command::UpdateSegment {
+            state.push(Edit::UpdateSegment {
                 segment: id,
                 range: None,
                 code: Some(chosen),
@@ -680,14 +695,14 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         if let Some(selection) = state.selection
             && ui.button(tr.set_range_to_selection).clicked()
         {
-            state.push(Command::UpdateSegment {
+            state.push(Edit::UpdateSegment {
                 segment: id,
                 range: Some(selection),
                 code: None,
             });
         }
         if ui.button(tr.delete_segment).clicked() {
-            state.push(Command::DeleteSegment(id));
+            state.push(Edit::DeleteSegment(id));
         }
         let jobcenter = state
             .documents
@@ -700,7 +715,7 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .on_hover_text(format!("{} {name}", tr.link_as_evidence_hint))
                 .clicked()
         {
-            state.push(Command::LinkEvidence {
+            state.push(Edit::LinkEvidence {
                 jobcenter,
                 segment: id,
                 note: String::new(),
@@ -722,7 +737,7 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             )
             .accessible_name(tr.memo);
         if edit.lost_focus() && memo != segment.memo {
-            state.push(Command::SetSegmentMemo {
+            state.push(Edit::SetSegmentMemo {
                 segment: id,
                 memo: memo.clone(),
             });

@@ -9,15 +9,13 @@ use egui::{Color32, Rect, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Plot};
 
 use crate::analysis::matrix::{Matrix, Measure};
-use crate::gui::panes::analysis::{
-    ask_matrix, cell_segments_ui, matrix_cell_segments, matrix_choices_ui, matrix_spec,
-    measure_label,
-};
-use crate::gui::panes::dialogs::SaveWhat;
-use crate::gui::state::WorkbenchState;
+use crate::gui::state::{SaveWhat, WorkbenchState};
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::conditions::conditions_ui;
-use crate::model::Segment;
+use crate::gui::widgets::matrix_choices::{matrix_choices_ui, measure_label};
+use crate::gui::widgets::matrix_query::{ask_matrix, matrix_cell_segments, matrix_spec};
+use crate::gui::widgets::segment_list::cell_segments_ui;
+use crate::model::{CodePath, Segment};
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,27 +62,27 @@ enum Picture {
 }
 
 /// Draws the chart view.
-pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut ChartsView) {
     let tr = state.tr;
-    take_screenshot(ui, state);
-    if state.charts.by.is_empty() {
-        state.charts.by = "jobcenter".into();
+    take_screenshot(ui, state, view);
+    if view.by.is_empty() {
+        view.by = "jobcenter".into();
     }
     // First shown: the first top-level code with sub-codes (the work logics in the sample).
-    let mut code = state.charts.code.clone().unwrap_or_else(|| {
+    let mut code = view.code.clone().unwrap_or_else(|| {
         let parents = parent_codes(state);
         state
             .codes
             .iter()
             .find(|c| c.parent.is_none() && parents.contains(&c.id))
-            .map(|c| c.path.clone())
+            .map(|c| c.path.to_string())
             .unwrap_or_default()
     });
-    let mut kind = state.charts.kind;
-    let mut by = state.charts.by.clone();
-    let mut measure = state.charts.measure.unwrap_or(Measure::Segments);
-    let mut coder = state.charts.coder.clone();
-    let mut conditions = state.charts.conditions.clone();
+    let mut kind = view.kind;
+    let mut by = view.by.clone();
+    let mut measure = view.measure.unwrap_or(Measure::Segments);
+    let mut coder = view.coder.clone();
+    let mut conditions = view.conditions.clone();
     ui.horizontal(|ui| {
         ui.heading(tr.charts);
         ui.selectable_value(&mut kind, ChartKind::Bars, tr.chart_bars);
@@ -101,7 +99,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 ui.selectable_value(&mut code, String::new(), tr.top_level_codes);
                 let parents = parent_codes(state);
                 for c in state.codes.iter().filter(|c| parents.contains(&c.id)) {
-                    ui.selectable_value(&mut code, c.path.clone(), &c.path);
+                    ui.selectable_value(&mut code, c.path.to_string(), c.path.as_str());
                 }
             })
             .response
@@ -113,12 +111,12 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         matrix_choices_ui(ui, state, "chart", &mut by, measure, &mut coder);
     });
     conditions_ui(ui, "chart", &mut conditions, state);
-    state.charts.kind = kind;
-    state.charts.code = Some(code.clone());
-    state.charts.by = by.clone();
-    state.charts.measure = Some(measure);
-    state.charts.coder = coder.clone();
-    state.charts.conditions = conditions.clone();
+    view.kind = kind;
+    view.code = Some(code.clone());
+    view.by = by.clone();
+    view.measure = Some(measure);
+    view.coder = coder.clone();
+    view.conditions = conditions.clone();
 
     let spec_measure = if kind == ChartKind::Profile {
         Measure::Segments
@@ -127,9 +125,9 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     };
     let spec = matrix_spec(&by, spec_measure, coder, conditions);
     let listed_for = format!("{}\u{0}{kind:?}\u{0}{code}\u{0}{spec:?}", state.version);
-    if state.charts.opened_for != listed_for {
-        state.charts.opened = None;
-        state.charts.opened_for = listed_for;
+    if view.opened_for != listed_for {
+        view.opened = None;
+        view.opened_for = listed_for;
     }
     let (result, computing) = ask_matrix(ui, state, "chart", spec);
     let Some(m) = result else {
@@ -145,7 +143,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .clicked()
         {
             // The next frame draws the chart on white, as for print, and photographs it.
-            state.charts.picture = Picture::Draw;
+            view.picture = Picture::Draw;
             ui.ctx().request_repaint();
         }
         if computing {
@@ -154,14 +152,14 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         }
     });
     ui.separator();
-    let list_height = if state.charts.opened.is_some() {
+    let list_height = if view.opened.is_some() {
         200.0
     } else {
         0.0
     };
     let height = (ui.available_height() - list_height).max(200.0);
     // Drawn for print until the picture arrives: the renderer may read a later frame's pixels.
-    let for_print = state.charts.picture != Picture::None;
+    let for_print = view.picture != Picture::None;
     // egui_plot reads parts of its look from the context's style, so for the one frame that is
     // photographed the context is light too, and restored right after the chart.
     let dark = for_print.then(|| {
@@ -184,14 +182,14 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         })
         .inner;
     // The picture is the framed chart: title, plot, axes and legend.
-    state.charts.chart_rect = Some(clicked.response.rect);
+    view.chart_rect = Some(clicked.response.rect);
     let clicked = clicked.inner;
     if let Some(visuals) = dark {
         ui.ctx().set_visuals(visuals);
     }
-    if state.charts.picture == Picture::Draw {
-        state.charts.picture = Picture::Waiting;
-        let slot = Arc::clone(&state.charts.screenshot);
+    if view.picture == Picture::Draw {
+        view.picture = Picture::Waiting;
+        let slot = Arc::clone(&view.screenshot);
         let ctx = ui.ctx().clone();
         ui.ctx().request_screenshot(move |image| {
             if let Ok(mut slot) = slot.lock() {
@@ -204,15 +202,13 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         && !computing
         && let Some(row) = m.rows.iter().position(|r| r.code == path)
     {
-        let coder = state.charts.coder.clone();
+        let coder = view.coder.clone();
         match matrix_cell_segments(state, &m, (row, column), coder.as_deref()) {
-            Ok(opened) => state.charts.opened = Some(opened),
+            Ok(opened) => view.opened = Some(opened),
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    let mut opened = state.charts.opened.take();
-    cell_segments_ui(ui, state, &mut opened);
-    state.charts.opened = opened;
+    cell_segments_ui(ui, state, &mut view.opened);
 }
 
 /// The codes that have sub-codes: what a chart can show.
@@ -266,10 +262,6 @@ fn chart_plot(id: &'static str, labels: Vec<String>) -> Plot<'static> {
         .y_grid_spacer(column_marks(n))
         .y_axis_formatter(move |mark, _| group_label(&labels, mark.value))
         .y_axis_min_width(150.0)
-}
-
-fn leaf(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// One grid mark per column, so that the axis names every jobcenter or group once.
@@ -335,10 +327,10 @@ fn bars_ui(
                     Bar::new(y, cell.value(m.measure))
                         .width(width * 0.9)
                         .fill(color)
-                        .name(format!("{} · {}", leaf(&r.code), m.columns[j].label))
+                        .name(format!("{} · {}", r.code.leaf(), m.columns[j].label))
                 })
                 .collect();
-            BarChart::new(leaf(&r.code), bars)
+            BarChart::new(r.code.leaf(), bars)
                 .color(color)
                 .horizontal()
                 .id(("chart-series", &r.code))
@@ -373,7 +365,7 @@ fn bars_ui(
     let row = rows.get(k as usize)?;
     let r = &m.rows[*row];
     let value = r.cells[j].value(m.measure);
-    (point.x >= 0.0 && point.x <= value).then(|| (r.code.clone(), j))
+    (point.x >= 0.0 && point.x <= value).then(|| (r.code.to_string(), j))
 }
 
 /// Draws the bars in `height`, or taller with a scroll bar when the groups would get less than
@@ -431,6 +423,7 @@ fn profile_ui(
     let n = profile.columns.len();
     let mut charts: Vec<BarChart> = Vec::new();
     for (k, code) in profile.codes.iter().enumerate() {
+        let path = CodePath::from_stored(code.clone());
         let bars = (0..n)
             .map(|j| {
                 Bar::new((n - 1 - j) as f64, profile.shares[k][j])
@@ -438,7 +431,7 @@ fn profile_ui(
                     .fill(color_of(state, code))
                     .name(format!(
                         "{} · {}: {:.1} % ({} {})",
-                        leaf(code),
+                        path.leaf(),
                         profile.columns[j],
                         profile.shares[k][j],
                         profile.segments[j],
@@ -447,7 +440,7 @@ fn profile_ui(
             })
             .collect();
         let below: Vec<&BarChart> = charts.iter().collect();
-        let chart = BarChart::new(leaf(code), bars)
+        let chart = BarChart::new(path.leaf(), bars)
             .color(color_of(state, code))
             .horizontal()
             .stack_on(&below);
@@ -481,17 +474,16 @@ fn profile_ui(
 }
 
 /// Cuts the chart out of the window's picture the save button asked for, and offers it to be saved.
-fn take_screenshot(ui: &Ui, state: &mut WorkbenchState) {
-    let shot = state
-        .charts
+fn take_screenshot(ui: &Ui, state: &mut WorkbenchState, view: &mut ChartsView) {
+    let shot = view
         .screenshot
         .lock()
         .ok()
         .and_then(|mut slot| slot.take());
     if shot.is_some() {
-        state.charts.picture = Picture::None;
+        view.picture = Picture::None;
     }
-    if let (Some(image), Some(rect)) = (shot, state.charts.chart_rect) {
+    if let (Some(image), Some(rect)) = (shot, view.chart_rect) {
         let ppp = ui.ctx().pixels_per_point();
         let whole = Rect::from_min_size(
             egui::Pos2::ZERO,

@@ -3,9 +3,8 @@
 
 use egui::{Color32, RichText, Sense, Ui, vec2};
 
-use super::browser::DraggedSelection;
-use crate::gui::command::Command;
-use crate::gui::state::WorkbenchState;
+use crate::gui::request::Edit;
+use crate::gui::state::{DraggedSelection, WorkbenchState};
 use crate::gui::widgets::{code_color, markdown::markdown_ui};
 use crate::model::{CodeId, MemoTarget};
 
@@ -27,14 +26,14 @@ pub struct CodeEdit {
 }
 
 /// Draws the code system and, below it, the selected code's coding rule.
-pub fn code_system_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn code_system_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut CodeEdit) {
     let tr = state.tr;
     ui.horizontal(|ui| {
         ui.heading(tr.code_system);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(tr.new_code).clicked() {
-                state.code_edit.adding = Some((None, String::new()));
-                state.code_edit.focus_pending = true;
+                view.adding = Some((None, String::new()));
+                view.focus_pending = true;
             }
         });
     });
@@ -47,19 +46,19 @@ pub fn code_system_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .id_salt("codes")
         .max_height(height)
         .auto_shrink([false, false])
-        .show(ui, |ui| tree_ui(ui, state));
+        .show(ui, |ui| tree_ui(ui, state, view));
     ui.separator();
-    code_details_ui(ui, state);
-    delete_dialog_ui(ui, state);
+    code_details_ui(ui, state, view);
+    delete_dialog_ui(ui, state, view);
 }
 
-fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut CodeEdit) {
     let tr = state.tr;
     // Taken out while drawing (rows change other parts of `state`), put back at the end.
     let codes = std::mem::take(&mut state.codes);
     let parents: std::collections::HashSet<CodeId> =
         codes.iter().filter_map(|c| c.parent).collect();
-    let mut commands = Vec::new();
+    let mut edits = Vec::new();
     let mut hidden_below: Option<usize> = None;
     for code in &codes {
         if let Some(depth) = hidden_below {
@@ -69,7 +68,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             hidden_below = None;
         }
         let has_children = parents.contains(&code.id);
-        let collapsed = state.code_edit.collapsed.contains(&code.id);
+        let collapsed = view.collapsed.contains(&code.id);
         if collapsed {
             hidden_below = Some(code.depth);
         }
@@ -83,9 +82,9 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     .clicked()
                 {
                     if collapsed {
-                        state.code_edit.collapsed.remove(&code.id);
+                        view.collapsed.remove(&code.id);
                     } else {
-                        state.code_edit.collapsed.insert(code.id);
+                        view.collapsed.insert(code.id);
                     }
                 }
             } else {
@@ -110,23 +109,23 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             ui.spacing_mut().interact_size = vec2(16.0, 14.0);
             let swatch = ui.color_edit_button_srgba(&mut color);
             if swatch.changed() {
-                commands.push(Command::RecolorCode {
+                edits.push(Edit::RecolorCode {
                     code: code.id,
                     color: format!("#{:02X}{:02X}{:02X}", color.r(), color.g(), color.b()),
                 });
             }
-            if let Some((id, name)) = &mut state.code_edit.renaming
+            if let Some((id, name)) = &mut view.renaming
                 && *id == code.id
             {
-                match name_edit(ui, name, tr.rename, &mut state.code_edit.focus_pending) {
+                match name_edit(ui, name, tr.rename, &mut view.focus_pending) {
                     Some(true) => {
-                        commands.push(Command::RenameCode {
+                        edits.push(Edit::RenameCode {
                             code: code.id,
                             name: name.clone(),
                         });
-                        state.code_edit.renaming = None;
+                        view.renaming = None;
                     }
-                    Some(false) => state.code_edit.renaming = None,
+                    Some(false) => view.renaming = None,
                     None => {}
                 }
                 return None;
@@ -152,7 +151,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 
         if label.clicked() {
             if let Some(range) = state.selection {
-                commands.push(Command::ApplyCode {
+                edits.push(Edit::ApplyCode {
                     code: code.id,
                     range,
                 });
@@ -160,8 +159,8 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             state.selected_code = Some(code.id);
         }
         if label.double_clicked() {
-            state.code_edit.renaming = Some((code.id, code.name.clone()));
-            state.code_edit.focus_pending = true;
+            view.renaming = Some((code.id, code.name.clone()));
+            view.focus_pending = true;
         }
         // Drops: a selection codes the passage, a code moves under this one.
         let drop_zone = ui.interact(
@@ -186,7 +185,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             );
         }
         if let Some(selection) = drop_zone.dnd_release_payload::<DraggedSelection>() {
-            commands.push(Command::ApplyCode {
+            edits.push(Edit::ApplyCode {
                 code: code.id,
                 range: selection.0,
             });
@@ -194,7 +193,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         if let Some(dragged) = drop_zone.dnd_release_payload::<DraggedCode>()
             && dragged.0 != code.id
         {
-            commands.push(Command::MoveCode {
+            edits.push(Edit::MoveCode {
                 code: dragged.0,
                 parent: Some(code.id),
                 before: None,
@@ -204,20 +203,20 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             if let Some(range) = state.selection
                 && ui.button(tr.code_selection).clicked()
             {
-                commands.push(Command::ApplyCode {
+                edits.push(Edit::ApplyCode {
                     code: code.id,
                     range,
                 });
                 ui.close();
             }
             if ui.button(tr.new_subcode).clicked() {
-                state.code_edit.adding = Some((Some(code.id), String::new()));
-                state.code_edit.focus_pending = true;
+                view.adding = Some((Some(code.id), String::new()));
+                view.focus_pending = true;
                 ui.close();
             }
             if ui.button(tr.rename).clicked() {
-                state.code_edit.renaming = Some((code.id, code.name.clone()));
-                state.code_edit.focus_pending = true;
+                view.renaming = Some((code.id, code.name.clone()));
+                view.focus_pending = true;
                 ui.close();
             }
             if ui.button(tr.memo_open).clicked() {
@@ -234,7 +233,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 ui.close();
             }
             if code.parent.is_some() && ui.button(tr.move_to_top).clicked() {
-                commands.push(Command::MoveCode {
+                edits.push(Edit::MoveCode {
                     code: code.id,
                     parent: None,
                     before: None,
@@ -248,8 +247,8 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                         for target in codes.iter().filter(|c| {
                             c.id != code.id && !c.path.starts_with(&format!("{}/", code.path))
                         }) {
-                            if ui.button(&target.path).clicked() {
-                                commands.push(Command::MergeCode {
+                            if ui.button(target.path.as_str()).clicked() {
+                                edits.push(Edit::MergeCode {
                                     source: code.id,
                                     target: target.id,
                                 });
@@ -263,37 +262,35 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .button(RichText::new(tr.delete_code).color(ui.visuals().error_fg_color))
                 .clicked()
             {
-                state.code_edit.confirm_delete = Some((code.id, total));
+                view.confirm_delete = Some((code.id, total));
                 ui.close();
             }
         });
-        if state
-            .code_edit
+        if view
             .adding
             .as_ref()
             .is_some_and(|(parent, _)| *parent == Some(code.id))
-            && let Some((ok, name)) = new_code_row(ui, state, code.depth + 1)
+            && let Some((ok, name)) = new_code_row(ui, state, view, code.depth + 1)
         {
             if ok {
-                commands.push(Command::AddCode {
+                edits.push(Edit::AddCode {
                     parent: Some(code.id),
                     name,
                 });
             }
-            state.code_edit.adding = None;
+            view.adding = None;
         }
     }
-    if state
-        .code_edit
+    if view
         .adding
         .as_ref()
         .is_some_and(|(parent, _)| parent.is_none())
-        && let Some((ok, name)) = new_code_row(ui, state, 0)
+        && let Some((ok, name)) = new_code_row(ui, state, view, 0)
     {
         if ok {
-            commands.push(Command::AddCode { parent: None, name });
+            edits.push(Edit::AddCode { parent: None, name });
         }
-        state.code_edit.adding = None;
+        view.adding = None;
     }
     // Dropping a code below the tree makes it a top-level code.
     let (rect, response) = ui.allocate_exact_size(vec2(ui.available_width(), 28.0), Sense::hover());
@@ -313,24 +310,31 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         );
     }
     if let Some(dragged) = response.dnd_release_payload::<DraggedCode>() {
-        commands.push(Command::MoveCode {
+        edits.push(Edit::MoveCode {
             code: dragged.0,
             parent: None,
             before: None,
         });
     }
     state.codes = codes;
-    state.commands.extend(commands);
+    for edit in edits {
+        state.push(edit);
+    }
 }
 
 /// A text field for a new code's name, indented to its place in the tree.
-fn new_code_row(ui: &mut Ui, state: &mut WorkbenchState, depth: usize) -> Option<(bool, String)> {
+fn new_code_row(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    view: &mut CodeEdit,
+    depth: usize,
+) -> Option<(bool, String)> {
     let hint = state.tr.new_code_hint;
     let mut result = None;
     ui.horizontal(|ui| {
         ui.add_space(depth as f32 * 16.0 + 14.0);
-        if let Some((_, name)) = &mut state.code_edit.adding {
-            result = name_edit(ui, name, hint, &mut state.code_edit.focus_pending)
+        if let Some((_, name)) = &mut view.adding {
+            result = name_edit(ui, name, hint, &mut view.focus_pending)
                 .map(|ok| (ok, name.clone()));
         }
     });
@@ -370,7 +374,7 @@ fn name_edit(
     }
 }
 
-fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut CodeEdit) {
     let tr = state.tr;
     let Some(code) = state.selected_code.and_then(|id| state.code(id)).cloned() else {
         ui.weak(tr.no_code_selected);
@@ -379,10 +383,9 @@ fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
         ui.painter().rect_filled(rect, 2.0, code_color(&code.color));
-        ui.strong(&code.path);
+        ui.strong(code.path.as_str());
     });
-    let editing = state
-        .code_edit
+    let editing = view
         .editing_rule
         .as_ref()
         .is_some_and(|(id, _)| *id == code.id);
@@ -391,7 +394,7 @@ fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if editing {
-                if let Some((_, text)) = &mut state.code_edit.editing_rule {
+                if let Some((_, text)) = &mut view.editing_rule {
                     ui.add(
                         egui::TextEdit::multiline(text)
                             .desired_rows(10)
@@ -402,15 +405,15 @@ fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 }
                 ui.horizontal(|ui| {
                     if ui.button(tr.save).clicked()
-                        && let Some((id, text)) = state.code_edit.editing_rule.take()
+                        && let Some((id, text)) = view.editing_rule.take()
                     {
-                        state.push(Command::DescribeCode {
+                        state.push(Edit::DescribeCode {
                             code: id,
                             markdown: text,
                         });
                     }
                     if ui.button(tr.cancel).clicked() {
-                        state.code_edit.editing_rule = None;
+                        view.editing_rule = None;
                     }
                 });
             } else {
@@ -420,19 +423,19 @@ fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     markdown_ui(ui, &code.description);
                 }
                 if ui.button(tr.edit_rule).clicked() {
-                    state.code_edit.editing_rule = Some((code.id, code.description.clone()));
+                    view.editing_rule = Some((code.id, code.description.clone()));
                 }
             }
         });
 }
 
-fn delete_dialog_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+fn delete_dialog_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut CodeEdit) {
     let tr = state.tr;
-    let Some((id, count)) = state.code_edit.confirm_delete else {
+    let Some((id, count)) = view.confirm_delete else {
         return;
     };
     let Some(code) = state.code(id).cloned() else {
-        state.code_edit.confirm_delete = None;
+        view.confirm_delete = None;
         return;
     };
     let modal = egui::Modal::new(egui::Id::unique("delete-code")).show(ui.ctx(), |ui| {
@@ -444,15 +447,15 @@ fn delete_dialog_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 .button(RichText::new(tr.delete).color(Color32::WHITE))
                 .clicked()
             {
-                state.push(Command::DeleteCode(id));
-                state.code_edit.confirm_delete = None;
+                state.push(Edit::DeleteCode(id));
+                view.confirm_delete = None;
             }
             if ui.button(tr.cancel).clicked() {
-                state.code_edit.confirm_delete = None;
+                view.confirm_delete = None;
             }
         });
     });
     if modal.should_close() {
-        state.code_edit.confirm_delete = None;
+        view.confirm_delete = None;
     }
 }

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use egui::{RichText, Ui};
 
 use crate::corpus::{FileReport, Outcome};
-use crate::gui::command::Command;
+use crate::gui::jobs::Exchange;
+use crate::gui::request::Job;
 use crate::gui::i18n::Tr;
-use crate::gui::state::WorkbenchState;
+use crate::gui::state::{SaveWhat, WorkbenchState};
 
 /// Which dialog is open.
 #[derive(Default)]
@@ -26,16 +27,6 @@ pub enum Dialog {
     ImportExchange(PathDialog),
 }
 
-/// What a view offers to save into a file.
-pub enum SaveWhat {
-    /// A table, header first, as CSV.
-    Table(Vec<Vec<String>>),
-    /// A chart as a PNG picture.
-    Image(std::sync::Arc<egui::ColorImage>),
-    /// The project for another QDA program (REFI-QDA .qdpx or, codebook only, .qdc).
-    Exchange(crate::gui::jobs::Exchange),
-}
-
 /// Where to save what a view offered.
 pub struct SaveDialog {
     pub title: &'static str,
@@ -50,8 +41,8 @@ impl SaveDialog {
         let name = match what {
             SaveWhat::Table(_) => "tabelle.csv",
             SaveWhat::Image(_) => "diagramm.png",
-            SaveWhat::Exchange(crate::gui::jobs::Exchange::Project) => "projekt.qdpx",
-            SaveWhat::Exchange(crate::gui::jobs::Exchange::Codebook) => "codebuch.qdc",
+            SaveWhat::Exchange(Exchange::Project) => "projekt.qdpx",
+            SaveWhat::Exchange(Exchange::Codebook) => "codebuch.qdc",
         };
         Self {
             title,
@@ -159,7 +150,7 @@ pub fn dialogs_ui(
                     .show(&ctx, |ui| {
                         if let Some(done) = import_ui(ui, d, tr) {
                             if done {
-                                state.push(Command::Import {
+                                state.push(Job::ImportFiles {
                                     files: d.chosen.iter().cloned().collect(),
                                     jobcenter: Some(d.jobcenter.clone()),
                                     encoding: Some(d.encoding.clone()),
@@ -186,7 +177,7 @@ pub fn dialogs_ui(
                         ui.weak(tr.export_safety);
                         ui.horizontal(|ui| {
                             if ui.button(tr.export_csv).clicked() && !d.path.trim().is_empty() {
-                                state.push(Command::ExportSegments {
+                                state.push(Job::ExportSegments {
                                     path: PathBuf::from(d.path.trim()),
                                     delimiter: if d.semicolon { b';' } else { b',' },
                                     bom: d.bom,
@@ -252,7 +243,7 @@ pub fn dialogs_ui(
                         if ui.button(tr.save).clicked() && !d.path.trim().is_empty() {
                             if let Some(state) = state {
                                 if let SaveWhat::Exchange(what) = d.what {
-                                    state.push(Command::ExportExchange {
+                                    state.push(Job::ExportRefi {
                                         path: PathBuf::from(d.path.trim()),
                                         what,
                                     });
@@ -285,7 +276,7 @@ pub fn dialogs_ui(
                     ui.horizontal(|ui| {
                         if ui.button(tr.import_start).clicked() && !d.path.trim().is_empty() {
                             if let Some(state) = state {
-                                state.push(Command::ImportExchange {
+                                state.push(Job::ImportRefi {
                                     path: PathBuf::from(d.path.trim()),
                                 });
                             }

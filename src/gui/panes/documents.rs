@@ -3,7 +3,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::gui::command::Command;
+use crate::gui::request::{Edit, Navigate, Request};
 use crate::gui::state::WorkbenchState;
 use crate::model::{DocumentInfo, Jobcenter, MemoTarget};
 use crate::project::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, fold};
@@ -90,7 +90,7 @@ pub fn documents_ui(ui: &mut Ui, state: &mut WorkbenchState, import_clicked: &mu
     ui.separator();
 
     let open = state.open.as_ref().map(|o| o.id);
-    let mut commands = Vec::new();
+    let mut requests: Vec<Request> = Vec::new();
     egui::ScrollArea::vertical()
         .id_salt("documents")
         .auto_shrink([false, false])
@@ -132,7 +132,7 @@ pub fn documents_ui(ui: &mut Ui, state: &mut WorkbenchState, import_clicked: &mu
                                     .unwrap_or("");
                                 ui.weak(format!("{role} · {}", doc.segments));
                                 if label.clicked() {
-                                    commands.push(Command::OpenDocument(doc.id));
+                                    requests.push(Navigate::OpenDocument(doc.id).into());
                                 }
                                 label
                                     .on_hover_ui(|ui| {
@@ -171,11 +171,11 @@ pub fn documents_ui(ui: &mut Ui, state: &mut WorkbenchState, import_clicked: &mu
                                 value
                             };
                             if ui.button(label).clicked() {
-                                commands.push(Command::SetJobcenterAttribute {
+                                requests.push(Request::Edit(Edit::SetJobcenterAttribute {
                                     jobcenter: jobcenter.id,
                                     key: DIGITALISIERUNGSTYP.into(),
                                     value: value.into(),
-                                });
+                                }));
                                 ui.close();
                             }
                         }
@@ -183,7 +183,7 @@ pub fn documents_ui(ui: &mut Ui, state: &mut WorkbenchState, import_clicked: &mu
                 });
             }
         });
-    state.commands.extend(commands);
+    state.requests.extend(requests);
     if activation_changed && let Err(e) = state.refresh_retrieved() {
         state.error = Some(e.to_string());
     }

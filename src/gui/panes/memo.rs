@@ -2,7 +2,7 @@
 
 use egui::Ui;
 
-use crate::gui::command::Command;
+use crate::gui::request::Edit;
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::markdown::markdown_ui;
 use crate::model::MemoTarget;
@@ -33,18 +33,18 @@ pub fn target_title(state: &WorkbenchState, target: &MemoTarget) -> String {
             .find(|d| d.id == *id)
             .map(|d| d.name.clone())
             .unwrap_or_default(),
-        MemoTarget::Code(id) => state.code(*id).map(|c| c.path.clone()).unwrap_or_default(),
+        MemoTarget::Code(id) => state.code(*id).map(|c| c.path.to_string()).unwrap_or_default(),
     }
 }
 
 /// Draws the memo window while a memo is open.
-pub fn memo_window_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn memo_window_ui(ui: &mut Ui, state: &mut WorkbenchState, draft: &mut Option<MemoDraft>) {
     let tr = state.tr;
     let Some(target) = state.memo_target.clone() else {
-        state.memo_draft = None;
+        *draft = None;
         return;
     };
-    if state.memo_draft.as_ref().is_none_or(|d| d.target != target) {
+    if draft.as_ref().is_none_or(|d| d.target != target) {
         let text = match state.project.memo(&target) {
             Ok(memo) => memo.map(|m| m.text).unwrap_or_default(),
             Err(e) => {
@@ -52,7 +52,7 @@ pub fn memo_window_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 String::new()
             }
         };
-        state.memo_draft = Some(MemoDraft {
+        *draft = Some(MemoDraft {
             preview: !text.is_empty(),
             saved: text.clone(),
             text,
@@ -68,7 +68,7 @@ pub fn memo_window_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .default_size([460.0, 360.0])
         .resizable(true)
         .show(ui.ctx(), |ui| {
-            let Some(draft) = state.memo_draft.as_mut() else {
+            let Some(draft) = draft.as_mut() else {
                 return;
             };
             ui.horizontal(|ui| {
@@ -108,12 +108,12 @@ pub fn memo_window_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         save = true;
     }
     if save
-        && let Some(draft) = state.memo_draft.as_mut()
+        && let Some(draft) = draft.as_mut()
         && draft.text != draft.saved
     {
         let text = draft.text.clone();
         draft.saved = text.clone();
-        state.commands.push(Command::SetMemo { target, text });
+        state.push(Edit::SetMemo { target, text });
     }
     if !open {
         state.memo_target = None;

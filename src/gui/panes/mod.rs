@@ -1,4 +1,5 @@
-//! One file per pane; each draws from and writes commands into the [`super::state::WorkbenchState`].
+//! One file per pane, each with its own view state; each draws from the shared
+//! [`super::state::WorkbenchState`] and pushes requests into it. No pane imports another.
 
 pub mod analysis;
 pub mod browser;

@@ -8,12 +8,10 @@ use egui_extras::{Column, TableBuilder};
 use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
 use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
 use crate::analysis::{DocumentTurns, load_turns};
-use crate::gui::command::Command;
-use crate::gui::panes::analysis::{
-    code_segments, coder_choice_ui, jobcenter_line, segment_list_ui,
-};
 use crate::gui::state::WorkbenchState;
+use crate::gui::widgets::coder_choice::coder_choice_ui;
 use crate::gui::widgets::conditions::attribute_values;
+use crate::gui::widgets::segment_list::{code_segments, jobcenter_line, opened_list_ui};
 use crate::model::{CodeId, Segment};
 use crate::project::SegmentFilter;
 
@@ -51,28 +49,28 @@ impl Default for RelationsView {
 }
 
 /// Draws the crosstab.
-pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut RelationsView) {
     let tr = state.tr;
     ui.horizontal(|ui| {
         ui.heading(tr.crosstab);
         ui.selectable_value(
-            &mut state.relations.unit,
+            &mut view.unit,
             Unit::Segments,
             tr.measure_segments,
         );
         ui.selectable_value(
-            &mut state.relations.unit,
+            &mut view.unit,
             Unit::Documents,
             tr.count_documents_once,
         );
         ui.separator();
-        let mut coder = state.relations.crosstab_coder.clone();
+        let mut coder = view.crosstab_coder.clone();
         coder_choice_ui(ui, state, "crosstab", &mut coder);
-        state.relations.crosstab_coder = coder;
+        view.crosstab_coder = coder;
     });
     let mut remove = None;
     // Taken out while drawing, so that the menus can read the attributes' values when opened.
-    let mut conditions = std::mem::take(&mut state.relations.conditions);
+    let mut conditions = std::mem::take(&mut view.conditions);
     for (i, condition) in conditions.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             ui.label(format!("{} {}", tr.condition, i + 1));
@@ -106,17 +104,16 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             }
         });
     }
-    state.relations.conditions = conditions;
+    view.conditions = conditions;
     if let Some(i) = remove {
-        state.relations.conditions.remove(i);
+        view.conditions.remove(i);
     }
     if ui.button(tr.add_condition).clicked() {
-        state.relations.conditions.push(String::new());
+        view.conditions.push(String::new());
     }
     ui.separator();
 
-    let conditions: Vec<String> = state
-        .relations
+    let conditions: Vec<String> = view
         .conditions
         .iter()
         .filter(|c| !c.trim().is_empty())
@@ -135,13 +132,13 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     };
     let spec = CrosstabSpec {
         conditions: parsed,
-        unit: state.relations.unit,
-        coder: state.relations.crosstab_coder.clone(),
+        unit: view.unit,
+        coder: view.crosstab_coder.clone(),
     };
     let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if state.relations.crosstab_opened_for != listed_for {
-        state.relations.crosstab_opened = None;
-        state.relations.crosstab_opened_for = listed_for;
+    if view.crosstab_opened_for != listed_for {
+        view.crosstab_opened = None;
+        view.crosstab_opened_for = listed_for;
     }
     let latest = state.worker.ask(
         ui.ctx(),
@@ -155,7 +152,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         return;
     };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let list_height = if state.relations.crosstab_opened.is_some() {
+    let list_height = if view.crosstab_opened.is_some() {
         200.0
     } else {
         0.0
@@ -194,7 +191,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                         row.col(|ui| {
                             ui.horizontal(|ui| {
                                 ui.add_space(r.depth as f32 * 14.0);
-                                ui.label(r.code.rsplit('/').next().unwrap_or(&r.code));
+                                ui.label(r.code.leaf());
                             });
                         });
                         for (j, value) in
@@ -235,66 +232,57 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 state.documents.iter().map(|d| d.id).collect(),
             ),
         };
-        let coder = state.relations.crosstab_coder.clone();
+        let coder = view.crosstab_coder.clone();
         match code_segments(state, &code, documents, coder.as_deref()) {
             Ok(segments) => {
-                state.relations.crosstab_opened = Some((format!("{code} × {column}"), segments));
+                view.crosstab_opened = Some((format!("{code} × {column}"), segments));
             }
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    if let Some((title, segments)) = &state.relations.crosstab_opened {
-        let action = segment_list_ui(
-            ui,
-            state,
-            "crosstab-segments",
-            title.clone(),
-            segments,
-            jobcenter_line,
-        );
-        if action.close {
-            state.relations.crosstab_opened = None;
-        }
-        if let Some(id) = action.jump {
-            state.push(Command::JumpToSegment(id));
-        }
-    }
+    opened_list_ui(
+        ui,
+        state,
+        "crosstab-segments",
+        &mut view.crosstab_opened,
+        jobcenter_line,
+    );
 }
 
 /// Draws the code relations (co-occurrence) and the passages behind a clicked cell.
-pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut RelationsView) {
     let tr = state.tr;
     ui.horizontal(|ui| {
         ui.heading(tr.code_relations);
         ui.selectable_value(
-            &mut state.relations.scope,
+            &mut view.scope,
             CooccurrenceScope::Overlap,
             tr.scope_overlap,
         );
         ui.selectable_value(
-            &mut state.relations.scope,
+            &mut view.scope,
             CooccurrenceScope::Turn,
             tr.scope_turn,
         );
         ui.selectable_value(
-            &mut state.relations.scope,
+            &mut view.scope,
             CooccurrenceScope::Document,
             tr.scope_document,
         );
         ui.separator();
-        let mut coder = state.relations.cooccurrence_coder.clone();
+        let mut coder = view.cooccurrence_coder.clone();
         coder_choice_ui(ui, state, "cooccurrence", &mut coder);
-        state.relations.cooccurrence_coder = coder;
+        view.cooccurrence_coder = coder;
     });
     ui.separator();
     let spec = CooccurrenceSpec {
-        scope: state.relations.scope,
-        coder: state.relations.cooccurrence_coder.clone(),
+        scope: view.scope,
+        coder: view.cooccurrence_coder.clone(),
     };
     let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if state.relations.opened_for != listed_for {
-        state.relations.opened = None;
-        state.relations.opened_for = listed_for.clone();
+    if view.opened_for != listed_for {
+        view.opened = None;
+        view.opened_for = listed_for.clone();
     }
     let latest = state.worker.ask(
         ui.ctx(),
@@ -324,7 +312,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .unwrap_or(0)
         .max(1) as f32;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let list_height = if state.relations.opened.is_some() {
+    let list_height = if view.opened.is_some() {
         200.0
     } else {
         0.0
@@ -363,7 +351,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                                 ui.label(format!(
                                     "{} {}",
                                     i + 1,
-                                    r.code.rsplit('/').next().unwrap_or(&r.code)
+                                    r.code.leaf()
                                 ));
                             });
                         });
@@ -402,22 +390,27 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     if let Some((i, j)) = clicked
         && !computing
     {
-        open_passages(state, &table, i, j);
+        open_passages(state, view, &table, i, j);
     }
-    passages_ui(ui, state);
+    passages_ui(ui, state, view);
 }
 
-fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: usize) {
+fn open_passages(
+    state: &mut WorkbenchState,
+    view: &mut RelationsView,
+    table: &Cooccurrence,
+    i: usize,
+    j: usize,
+) {
     let code = |path: &str| -> Option<CodeId> {
         state.codes.iter().find(|c| c.path == path).map(|c| c.id)
     };
     let (Some(a), Some(b)) = (code(&table.codes[i]), code(&table.codes[j])) else {
         return;
     };
-    let scope = state.relations.scope;
+    let scope = view.scope;
     // With a coder chosen, only that coder's segments meet, as in the table.
-    let coders = state
-        .relations
+    let coders = view
         .cooccurrence_coder
         .as_ref()
         .and_then(|name| state.coders.iter().find(|c| &c.name == name))
@@ -444,29 +437,19 @@ fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: 
     })();
     match result {
         Ok(passages) => {
-            state.relations.opened =
+            view.opened =
                 Some((format!("{} × {}", table.codes[i], table.codes[j]), passages));
         }
         Err(e) => state.error = Some(e.to_string()),
     }
 }
 
-fn passages_ui(ui: &mut Ui, state: &mut WorkbenchState) {
-    let Some((title, passages)) = &state.relations.opened else {
-        return;
-    };
-    let action = segment_list_ui(
+fn passages_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut RelationsView) {
+    opened_list_ui(
         ui,
         state,
         "relation-passages",
-        title.clone(),
-        passages,
+        &mut view.opened,
         |s| format!("{} · {} · {}: {}", s.document, s.code, s.coder, s.text),
     );
-    if action.close {
-        state.relations.opened = None;
-    }
-    if let Some(id) = action.jump {
-        state.push(Command::JumpToSegment(id));
-    }
 }

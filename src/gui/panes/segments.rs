@@ -4,7 +4,7 @@
 use egui::{RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::gui::command::Command;
+use crate::gui::request::Navigate;
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::code_color;
 
@@ -91,7 +91,7 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
                         .unwrap_or(egui::Color32::GRAY);
                     ui.horizontal(|ui| {
                         ui.label(RichText::new("■").color(color));
-                        ui.label(&segment.code);
+                        ui.label(segment.code.as_str());
                     });
                 });
                 row.col(|ui| {
@@ -111,6 +111,6 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
             });
         });
     if let Some(id) = jump {
-        state.push(Command::JumpToSegment(id));
+        state.push(Navigate::JumpToSegment(id));
     }
 }

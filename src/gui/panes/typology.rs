@@ -6,10 +6,9 @@ use egui::{Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::typology::{self, Typology, TypologySpec};
-use crate::gui::command::Command;
-use crate::gui::panes::analysis::{code_segments, jobcenter_line, segment_list_ui};
-use crate::gui::panes::dialogs::SaveWhat;
-use crate::gui::state::WorkbenchState;
+use crate::gui::request::{Edit, Navigate};
+use crate::gui::state::{SaveWhat, WorkbenchState};
+use crate::gui::widgets::segment_list::{code_segments, jobcenter_line, opened_list_ui};
 use crate::model::{AttributeKind, JobcenterId, Scope, Segment, SegmentId};
 use crate::project::{DIGITALISIERUNGSTYP, Evidence};
 
@@ -38,13 +37,13 @@ pub struct TypologyView {
 }
 
 /// Draws the typology view.
-pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut TypologyView) {
     let tr = state.tr;
-    if state.typology.attribute.is_empty() {
-        state.typology.attribute = DIGITALISIERUNGSTYP.to_owned();
+    if view.attribute.is_empty() {
+        view.attribute = DIGITALISIERUNGSTYP.to_owned();
     }
-    let mut attribute = state.typology.attribute.clone();
-    let mut coder = state.typology.coder.clone();
+    let mut attribute = view.attribute.clone();
+    let mut coder = view.coder.clone();
     ui.horizontal(|ui| {
         ui.heading(tr.typology);
         ui.label(tr.type_attribute);
@@ -71,8 +70,8 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .response
             .accessible_name(tr.coder);
     });
-    state.typology.attribute = attribute.clone();
-    state.typology.coder = coder.clone();
+    view.attribute = attribute.clone();
+    view.coder = coder.clone();
     ui.separator();
 
     let is_jobcenter_type = state
@@ -87,8 +86,8 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 egui::Panel::left("typology-jobcenters")
                     .resizable(true)
                     .default_size(410.0)
-                    .show(ui, |ui| assignment_ui(ui, state, &attribute));
-                evidence_ui(ui, state);
+                    .show(ui, |ui| assignment_ui(ui, state, view, &attribute));
+                evidence_ui(ui, state, view);
             } else {
                 ui.weak(tr.type_of_documents);
             }
@@ -100,9 +99,9 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         codes: None,
     };
     let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if state.typology.opened_for != listed_for {
-        state.typology.opened = None;
-        state.typology.opened_for = listed_for;
+    if view.opened_for != listed_for {
+        view.opened = None;
+        view.opened_for = listed_for;
     }
     let latest = state.worker.ask(
         ui.ctx(),
@@ -115,11 +114,14 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     let Some(t) = latest.show(ui, tr.computing) else {
         return;
     };
-    profile_ui(ui, state, &t, computing);
+    profile_ui(ui, state, view, &t, computing);
 }
 
 /// The jobcenters with their type, evidence count, and the evidence of the chosen one.
-fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
+fn assignment_ui(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    view: &mut TypologyView, attribute: &str) {
     let tr = state.tr;
     ui.strong(tr.type_assignment);
     let choices = state
@@ -131,20 +133,19 @@ fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
             _ => None,
         })
         .unwrap_or_default();
-    if state
-        .typology
+    if view
         .counts
         .as_ref()
         .is_none_or(|(v, _)| *v != state.version)
     {
         match state.project.evidence_counts() {
-            Ok(counts) => state.typology.counts = Some((state.version, counts)),
+            Ok(counts) => view.counts = Some((state.version, counts)),
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    let counts = state.typology.counts.as_ref().map(|(_, c)| c);
-    let mut commands = Vec::new();
-    let mut chosen = state.typology.jobcenter;
+    let counts = view.counts.as_ref().map(|(_, c)| c);
+    let mut edits = Vec::new();
+    let mut chosen = view.jobcenter;
     egui::ScrollArea::vertical()
         .id_salt("typology-jobcenters")
         .auto_shrink([false, false])
@@ -183,7 +184,7 @@ fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
                             .response
                             .accessible_name(format!("{attribute} {}", j.name));
                         if value != current {
-                            commands.push(Command::SetJobcenterAttribute {
+                            edits.push(Edit::SetJobcenterAttribute {
                                 jobcenter: j.id,
                                 key: attribute.to_owned(),
                                 value,
@@ -201,16 +202,19 @@ fn assignment_ui(ui: &mut Ui, state: &mut WorkbenchState, attribute: &str) {
                     }
                 });
         });
-    state.typology.jobcenter = chosen;
-    for c in commands {
+    view.jobcenter = chosen;
+    for c in edits {
         state.push(c);
     }
 }
 
 /// The evidence of the chosen jobcenter, and linking the segment selected in the browser.
-fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
+fn evidence_ui(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    view: &mut TypologyView) {
     let tr = state.tr;
-    let Some(jobcenter) = state.typology.jobcenter else {
+    let Some(jobcenter) = view.jobcenter else {
         ui.weak(tr.choose_jobcenter_for_evidence);
         return;
     };
@@ -221,16 +225,15 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .map(|j| j.name.clone())
         .unwrap_or_default();
     ui.strong(format!("{} · {name}", tr.evidence));
-    let fresh = state
-        .typology
+    let fresh = view
         .evidence
         .as_ref()
         .is_some_and(|(v, j, _)| *v == state.version && *j == jobcenter);
     if !fresh {
         match state.project.evidence(jobcenter) {
-            Ok(list) => state.typology.evidence = Some((state.version, jobcenter, list)),
+            Ok(list) => view.evidence = Some((state.version, jobcenter, list)),
             Err(e) => {
-                state.typology.evidence = None;
+                view.evidence = None;
                 state.error = Some(e.to_string());
             }
         }
@@ -238,7 +241,7 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     // Linking the segment selected in the browser.
     ui.horizontal_wrapped(|ui| {
         ui.add(
-            egui::TextEdit::singleline(&mut state.typology.note)
+            egui::TextEdit::singleline(&mut view.note)
                 .hint_text(tr.evidence_note)
                 .desired_width(140.0),
         )
@@ -251,20 +254,20 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         if button.clicked()
             && let Some(segment) = segment
         {
-            let note = std::mem::take(&mut state.typology.note);
-            state.push(Command::LinkEvidence {
+            let note = std::mem::take(&mut view.note);
+            state.push(Edit::LinkEvidence {
                 jobcenter,
                 segment,
                 note,
             });
         }
     });
-    let Some((_, _, list)) = &state.typology.evidence else {
+    let Some((_, _, list)) = &view.evidence else {
         return;
     };
     let mut jump = None;
     let mut unlink = None;
-    let mut editing = state.typology.editing_note.take();
+    let mut editing = view.editing_note.take();
     let mut renote: Option<(SegmentId, String)> = None;
     egui::ScrollArea::vertical()
         .id_salt("typology-evidence")
@@ -302,7 +305,7 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                     {
                         editing = Some((e.segment_id, e.note.clone(), true));
                     }
-                    let leaf = e.code.rsplit('/').next().unwrap_or(&e.code);
+                    let leaf = e.code.leaf();
                     let flat: String = e
                         .text
                         .chars()
@@ -334,24 +337,27 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .iter()
             .any(|e| e.segment_id == segment && e.note == note.trim());
         if !unchanged {
-            state.push(Command::SetEvidenceNote {
+            state.push(Edit::SetEvidenceNote {
                 jobcenter,
                 segment,
                 note,
             });
         }
     }
-    state.typology.editing_note = editing;
+    view.editing_note = editing;
     if let Some(segment) = unlink {
-        state.push(Command::UnlinkEvidence { jobcenter, segment });
+        state.push(Edit::UnlinkEvidence { jobcenter, segment });
     }
     if let Some(segment) = jump {
-        state.push(Command::JumpToSegment(segment));
+        state.push(Navigate::JumpToSegment(segment));
     }
 }
 
 /// The types' code profiles side by side; a click on a cell lists its segments.
-fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: bool) {
+fn profile_ui(
+    ui: &mut Ui,
+    state: &mut WorkbenchState,
+    view: &mut TypologyView, t: &Typology, computing: bool) {
     let tr = state.tr;
     let top = typology::separating_codes(t, 5);
     ui.strong(tr.separating_codes);
@@ -371,7 +377,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
         ));
     }
     ui.horizontal(|ui| {
-        ui.checkbox(&mut state.typology.by_spread, tr.sort_by_spread);
+        ui.checkbox(&mut view.by_spread, tr.sort_by_spread);
         if ui.button(tr.csv_dots).clicked() {
             state.save_request = Some((tr.save_table_title, SaveWhat::Table(t.table(&t.rows))));
         }
@@ -389,7 +395,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
         ));
     }
     let mut order: Vec<usize> = (0..t.rows.len()).collect();
-    if state.typology.by_spread {
+    if view.by_spread {
         order = typology::separating_codes(t, t.rows.len())
             .iter()
             .filter_map(|r| t.rows.iter().position(|x| x.code_id == r.code_id))
@@ -399,7 +405,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     // The view is crowded: with a cell's segments listed below, the table's body gets what is
     // left after its header and the list, so that the list stays in sight.
-    let list_height = if state.typology.opened.is_some() {
+    let list_height = if view.opened.is_some() {
         150.0
     } else {
         0.0
@@ -445,15 +451,15 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
                         let r = &t.rows[i];
                         row.col(|ui| {
                             ui.horizontal(|ui| {
-                                if !state.typology.by_spread {
+                                if !view.by_spread {
                                     ui.add_space(r.depth as f32 * 14.0);
                                 }
-                                let label = if state.typology.by_spread {
+                                let label = if view.by_spread {
                                     r.path.as_str()
                                 } else {
-                                    r.path.rsplit('/').next().unwrap_or(&r.path)
+                                    r.path.leaf()
                                 };
-                                ui.label(label).on_hover_text(&r.path);
+                                ui.label(label).on_hover_text(r.path.as_str());
                             });
                         });
                         for (k, ty) in t.types.iter().enumerate() {
@@ -503,34 +509,19 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
     {
         let r = &t.rows[i];
         let ty = &t.types[k];
-        let coder = state.typology.coder.clone();
+        let coder = view.coder.clone();
         match code_segments(state, &r.path, ty.document_ids.clone(), coder.as_deref()) {
             Ok(segments) => {
-                state.typology.opened = Some((format!("{} × {}", r.path, ty.value), segments));
+                view.opened = Some((format!("{} × {}", r.path, ty.value), segments));
             }
             Err(e) => state.error = Some(e.to_string()),
         }
     }
-    opened_list_ui(ui, state);
-}
-
-/// The segments of the clicked profile cell; a click on one opens its passage.
-fn opened_list_ui(ui: &mut Ui, state: &mut WorkbenchState) {
-    let Some((title, segments)) = &state.typology.opened else {
-        return;
-    };
-    let action = segment_list_ui(
+    opened_list_ui(
         ui,
         state,
         "typology-segments",
-        title.clone(),
-        segments,
+        &mut view.opened,
         jobcenter_line,
     );
-    if action.close {
-        state.typology.opened = None;
-    }
-    if let Some(id) = action.jump {
-        state.push(Command::JumpToSegment(id));
-    }
 }

@@ -1,7 +1,11 @@
 //! Small widgets the panes share.
 
+pub mod coder_choice;
 pub mod conditions;
 pub mod markdown;
+pub mod matrix_choices;
+pub mod matrix_query;
+pub mod segment_list;
 
 use egui::Color32;
 

@@ -1,19 +1,53 @@
-//! What panes ask for. Panes never change the project themselves: they push a [`Command`], and
-//! [`super::state::WorkbenchState::apply_pending`] carries it out, records it for undo (through the
-//! core's action log) and refreshes the caches.
+//! What panes ask for. Panes never change the project themselves: they push a [`Request`], and
+//! [`super::state::WorkbenchState::apply_pending`] carries it out. An [`Edit`] changes the project
+//! (recorded for undo by the core's action log) and is always followed by a refresh of the caches;
+//! a [`Navigate`] only moves the view; a [`Job`] starts work in the background.
 
 use std::path::PathBuf;
 
+use super::jobs::Exchange;
 use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, JobcenterId, MemoTarget, SegmentId};
 
-/// One request of a pane.
+/// One request of a pane, by its kind.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Command {
+pub enum Request {
+    Edit(Edit),
+    Navigate(Navigate),
+    Job(Job),
+}
+
+impl From<Edit> for Request {
+    fn from(edit: Edit) -> Self {
+        Self::Edit(edit)
+    }
+}
+
+impl From<Navigate> for Request {
+    fn from(navigate: Navigate) -> Self {
+        Self::Navigate(navigate)
+    }
+}
+
+impl From<Job> for Request {
+    fn from(job: Job) -> Self {
+        Self::Job(job)
+    }
+}
+
+/// Where the reader goes: nothing in the project changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Navigate {
     /// Show a document in the browser.
     OpenDocument(DocumentId),
     /// Open the document of a segment, scroll to it and select it.
     JumpToSegment(SegmentId),
+    SelectSegment(Option<SegmentId>),
+}
+
+/// A change of the project: one undo step each.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
     /// Code a range of the open document.
     ApplyCode {
         code: CodeId,
@@ -23,7 +57,6 @@ pub enum Command {
     InVivo {
         range: CharRange,
     },
-    SelectSegment(Option<SegmentId>),
     UpdateSegment {
         segment: SegmentId,
         range: Option<CharRange>,
@@ -86,19 +119,24 @@ pub enum Command {
     },
     Undo,
     Redo,
+}
+
+/// Work that runs off the UI thread and reports when done.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
     /// Import files in the background.
-    Import {
+    ImportFiles {
         files: Vec<PathBuf>,
         jobcenter: Option<String>,
         encoding: Option<String>,
     },
     /// Write the project as a REFI-QDA project (.qdpx) or codebook (.qdc), in the background.
-    ExportExchange {
+    ExportRefi {
         path: PathBuf,
-        what: crate::gui::jobs::Exchange,
+        what: Exchange,
     },
     /// Read a REFI-QDA project or codebook into the project, in the background.
-    ImportExchange {
+    ImportRefi {
         path: PathBuf,
     },
     /// Export the listed segments to CSV in the background.
