@@ -196,7 +196,7 @@ fn atlas_ti_codebook_gives_its_tree_and_users() {
         .codes()
         .unwrap()
         .into_iter()
-        .map(|c| c.path)
+        .map(|c| c.path.into())
         .collect();
     assert!(paths.contains(&"Commits/2022-05-10T02:05:59Z 19e4dce".to_owned()));
     let coders: Vec<String> = project

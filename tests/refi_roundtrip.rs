@@ -50,7 +50,7 @@ fn picture(p: &Project) -> Picture {
         .into_iter()
         .map(|c| {
             let memo = memo(MemoTarget::Code(c.id));
-            (c.path, (c.color.to_uppercase(), c.description, memo))
+            (c.path.into(), (c.color.to_uppercase(), c.description, memo))
         })
         .collect();
     let mut coders: Vec<String> = p.coders().unwrap().into_iter().map(|c| c.name).collect();
@@ -59,7 +59,17 @@ fn picture(p: &Project) -> Picture {
         .segments(&SegmentFilter::default())
         .unwrap()
         .into_iter()
-        .map(|s| (s.document, s.code, s.coder, s.start, s.end, s.text, s.memo))
+        .map(|s| {
+            (
+                s.document,
+                s.code.into(),
+                s.coder,
+                s.start,
+                s.end,
+                s.text,
+                s.memo,
+            )
+        })
         .collect();
     segments.sort();
     let jobcenters = p

@@ -367,7 +367,7 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                             ui.horizontal(|ui| {
                                 ui.add_space(r.depth as f32 * 14.0);
                                 if has_children.contains(&i) {
-                                    let open = !state.analysis.collapsed.contains(&r.code);
+                                    let open = !state.analysis.collapsed.contains(r.code.as_str());
                                     let (rect, response) = ui.allocate_exact_size(
                                         egui::vec2(14.0, 14.0),
                                         Sense::click(),
@@ -385,7 +385,7 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                                         ))
                                         .on_hover_text(if open { tr.collapse } else { tr.expand });
                                     if response.clicked() {
-                                        toggle = Some(r.code.clone());
+                                        toggle = Some(r.code.to_string());
                                     }
                                 } else {
                                     ui.add_space(14.0);
@@ -397,7 +397,7 @@ fn matrix_table_ui(ui: &mut Ui, state: &mut WorkbenchState, m: &Matrix) -> Optio
                                     .map(|c| crate::gui::widgets::code_color(&c.color))
                                     .unwrap_or(Color32::GRAY);
                                 ui.label(RichText::new("■").color(color));
-                                ui.label(name).on_hover_text(&r.code);
+                                ui.label(name).on_hover_text(r.code.as_str());
                             });
                         });
                         for (j, cell) in r.cells.iter().chain(std::iter::once(&r.total)).enumerate()
@@ -504,7 +504,7 @@ pub fn matrix_cell_segments(
         m.column_documents.concat()
     };
     let segments = code_segments(state, &code, documents, coder)?;
-    Ok((code, column, segments))
+    Ok((code.into(), column, segments))
 }
 
 /// What the reader did with a segment list.

@@ -531,7 +531,7 @@ fn stripes_ui(
 
 fn segment_tooltip(ui: &mut Ui, state: &WorkbenchState, segment: &Segment) {
     let tr = state.tr;
-    ui.strong(&segment.code);
+    ui.strong(segment.code.as_str());
     ui.label(format!("{}: {}", tr.coder, segment.coder));
     if !segment.memo.trim().is_empty() {
         ui.separator();
@@ -657,7 +657,7 @@ fn segment_inspector_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         ui.label(tr.code);
         let mut chosen = segment.code_id;
         egui::ComboBox::from_id_salt("segment-code")
-            .selected_text(&segment.code)
+            .selected_text(segment.code.as_str())
             .width(320.0)
             .show_ui(ui, |ui| {
                 for code in &state.codes {

@@ -77,7 +77,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .codes
             .iter()
             .find(|c| c.parent.is_none() && parents.contains(&c.id))
-            .map(|c| c.path.clone())
+            .map(|c| c.path.to_string())
             .unwrap_or_default()
     });
     let mut kind = state.charts.kind;
@@ -101,7 +101,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                 ui.selectable_value(&mut code, String::new(), tr.top_level_codes);
                 let parents = parent_codes(state);
                 for c in state.codes.iter().filter(|c| parents.contains(&c.id)) {
-                    ui.selectable_value(&mut code, c.path.clone(), &c.path);
+                    ui.selectable_value(&mut code, c.path.to_string(), c.path.as_str());
                 }
             })
             .response
@@ -373,7 +373,7 @@ fn bars_ui(
     let row = rows.get(k as usize)?;
     let r = &m.rows[*row];
     let value = r.cells[j].value(m.measure);
-    (point.x >= 0.0 && point.x <= value).then(|| (r.code.clone(), j))
+    (point.x >= 0.0 && point.x <= value).then(|| (r.code.to_string(), j))
 }
 
 /// Draws the bars in `height`, or taller with a scroll bar when the groups would get less than
@@ -473,7 +473,7 @@ fn profile_ui(
     for (k, code) in profile.codes.iter().enumerate() {
         let end = start + profile.shares[k][j];
         if point.x < end {
-            return Some((code.clone(), j));
+            return Some((code.to_string(), j));
         }
         start = end;
     }

@@ -248,7 +248,7 @@ fn tree_ui(ui: &mut Ui, state: &mut WorkbenchState) {
                         for target in codes.iter().filter(|c| {
                             c.id != code.id && !c.path.starts_with(&format!("{}/", code.path))
                         }) {
-                            if ui.button(&target.path).clicked() {
+                            if ui.button(target.path.as_str()).clicked() {
                                 commands.push(Command::MergeCode {
                                     source: code.id,
                                     target: target.id,
@@ -379,7 +379,7 @@ fn code_details_ui(ui: &mut Ui, state: &mut WorkbenchState) {
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
         ui.painter().rect_filled(rect, 2.0, code_color(&code.color));
-        ui.strong(&code.path);
+        ui.strong(code.path.as_str());
     });
     let editing = state
         .code_edit

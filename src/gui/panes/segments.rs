@@ -91,7 +91,7 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
                         .unwrap_or(egui::Color32::GRAY);
                     ui.horizontal(|ui| {
                         ui.label(RichText::new("■").color(color));
-                        ui.label(&segment.code);
+                        ui.label(segment.code.as_str());
                     });
                 });
                 row.col(|ui| {

@@ -453,7 +453,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
                                 } else {
                                     r.path.rsplit('/').next().unwrap_or(&r.path)
                                 };
-                                ui.label(label).on_hover_text(&r.path);
+                                ui.label(label).on_hover_text(r.path.as_str());
                             });
                         });
                         for (k, ty) in t.types.iter().enumerate() {
