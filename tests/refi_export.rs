@@ -172,7 +172,7 @@ fn the_sample_project_exports_to_a_valid_qdpx() {
     assert!(xml.contains(r#"name="Beispielprojekt""#));
 
     // A flat sources/ folder: one UTF-8 file per document, no BOM, LF only, the stored text exactly.
-    let bundle = project.exchange_bundle().unwrap();
+    let bundle = project.to_bundle().unwrap();
     let names: Vec<&String> = entries.keys().filter(|k| *k != "project.qde").collect();
     assert_eq!(names.len(), documents.len());
     for source in &bundle.sources {

@@ -134,7 +134,7 @@ fn the_sample_project_comes_back_whole_from_qdpx() {
         "{read}"
     );
     // GUIDs survive: segments keep theirs.
-    let exported = original.exchange_bundle().unwrap();
+    let exported = original.to_bundle().unwrap();
     let mut theirs: Vec<&str> = exported.segments.iter().map(|s| s.guid.as_str()).collect();
     let mut ours: Vec<&str> = bundle.segments.iter().map(|s| s.guid.as_str()).collect();
     theirs.sort();

@@ -641,6 +641,43 @@ mod tests {
     }
 
     #[test]
+    fn in_vivo_is_one_change_that_one_undo_takes_back() {
+        let (_dir, mut p) = project();
+        let doc = document(&mut p, "Interview 1", TEXT);
+        let before = state(&p);
+        // „wir beraten persönlich“
+        let (code, segment) = p
+            .code_in_vivo(doc, CharRange::new(11, 33).unwrap(), "Anna")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.code_by_path("wir beraten persönlich").unwrap().id, code);
+        assert_eq!(p.segment(segment).unwrap().code_id, code);
+        assert_eq!(p.coders().unwrap()[0].name, "Anna");
+        assert!(latest_label(&p).starts_with("In vivo „wir beraten persönlich“"));
+        assert_undo_redo(&mut p, &before);
+        assert!(p.coders().unwrap().iter().any(|c| c.name == "Anna"));
+        p.undo().unwrap();
+        assert!(p.codes().unwrap().is_empty());
+        assert!(p.coders().unwrap().is_empty());
+
+        // The same words again reuse the code; a selection without words codes nothing.
+        p.redo().unwrap();
+        let (again, _) = p
+            .code_in_vivo(doc, CharRange::new(11, 33).unwrap(), "Ben")
+            .unwrap()
+            .unwrap();
+        assert_eq!(again, code);
+        assert_eq!(p.codes().unwrap().len(), 1);
+        let actions = p.actions(100).unwrap().len();
+        assert_eq!(
+            p.code_in_vivo(doc, CharRange::new(34, 36).unwrap(), "Anna")
+                .unwrap(),
+            None
+        );
+        assert_eq!(p.actions(100).unwrap().len(), actions);
+    }
+
+    #[test]
     fn a_segment_changes_range_and_code_and_undo_restores_it() {
         let (_dir, mut p) = project();
         let a = p.add_code("A", None, "").unwrap();
