@@ -559,7 +559,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                     let (own, total) = counts.get(&c.id).copied().unwrap_or_default();
                     CodeRow {
                         id: c.id.0,
-                        path: c.path,
+                        path: c.path.into(),
                         name: c.name,
                         depth: c.depth,
                         color: c.color,
@@ -715,7 +715,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                             s.jobcenter.clone(),
                             s.document.clone(),
                             s.speaker.clone().unwrap_or_default(),
-                            s.code.clone(),
+                            s.code.to_string(),
                             s.coder.clone(),
                             s.start.to_string(),
                             s.end.to_string(),
@@ -772,7 +772,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let p = Project::open(&project)?;
             let data = AnalysisData::load(&p)?;
             let parent = match &code {
-                Some(path) => p.code_by_path(path)?.path,
+                Some(path) => p.code_by_path(path)?.path.into(),
                 None => String::new(),
             };
             let spec = MatrixSpec {
@@ -797,7 +797,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 .iter()
                 .zip(&profile.shares)
                 .map(|(code, shares)| {
-                    let mut row = vec![code.clone()];
+                    let mut row = vec![code.to_string()];
                     row.extend(shares.iter().map(|s| format!("{s:.1}")));
                     row
                 })
@@ -878,7 +878,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 if format == Format::Table {
                     leaf(path).to_owned()
                 } else {
-                    path.clone()
+                    path.to_string()
                 }
             }));
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -1029,7 +1029,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                     vec![
                         e.segment_id.to_string(),
                         e.document.clone(),
-                        e.code.clone(),
+                        e.code.to_string(),
                         e.coder.clone(),
                         e.text.clone(),
                         e.note.clone(),

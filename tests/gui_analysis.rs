@@ -126,7 +126,7 @@ fn expect_segments(what: &str, segments: &[Segment], expected: &[Seg]) {
         .map(|s| {
             (
                 s.document.clone(),
-                s.code.clone(),
+                s.code.to_string(),
                 s.coder.clone(),
                 s.start,
                 s.end,

@@ -172,7 +172,7 @@ fn the_sample_project_exports_to_a_valid_qdpx() {
     assert!(xml.contains(r#"name="Beispielprojekt""#));
 
     // A flat sources/ folder: one UTF-8 file per document, no BOM, LF only, the stored text exactly.
-    let bundle = project.exchange_bundle().unwrap();
+    let bundle = project.to_bundle().unwrap();
     let names: Vec<&String> = entries.keys().filter(|k| *k != "project.qde").collect();
     assert_eq!(names.len(), documents.len());
     for source in &bundle.sources {
@@ -390,7 +390,7 @@ fn the_exported_file_comes_back_into_an_empty_project() {
             // The reader trims a description's surrounding white space (Markdown-neutral).
             .map(|c| {
                 (
-                    c.path,
+                    c.path.into(),
                     c.color.to_uppercase(),
                     c.description.trim().to_owned(),
                 )
@@ -406,7 +406,17 @@ fn the_exported_file_comes_back_into_an_empty_project() {
             .segments(&Default::default())
             .unwrap()
             .into_iter()
-            .map(|s| (s.document, s.code, s.coder, s.start, s.end, s.text, s.memo))
+            .map(|s| {
+                (
+                    s.document,
+                    s.code.into(),
+                    s.coder,
+                    s.start,
+                    s.end,
+                    s.text,
+                    s.memo,
+                )
+            })
             .collect();
         list.sort();
         list

@@ -196,7 +196,7 @@ fn atlas_ti_codebook_gives_its_tree_and_users() {
         .codes()
         .unwrap()
         .into_iter()
-        .map(|c| c.path)
+        .map(|c| c.path.into())
         .collect();
     assert!(paths.contains(&"Commits/2022-05-10T02:05:59Z 19e4dce".to_owned()));
     let coders: Vec<String> = project
@@ -679,7 +679,7 @@ fn a_selection_past_the_end_of_its_text_is_reported() {
     );
     assert!(unplaced.reason.contains("past the end"), "{report}");
     assert!(format!("{report}").contains("“Kurz”"), "{report}");
-    let bundle = project.exchange_bundle().unwrap();
+    let bundle = project.to_bundle().unwrap();
     assert_eq!(bundle.segments.len(), 1);
     assert_eq!(segment_text(&bundle, &bundle.segments[0].guid), "Kurz");
 }

@@ -50,7 +50,7 @@ fn picture(p: &Project) -> Picture {
         .into_iter()
         .map(|c| {
             let memo = memo(MemoTarget::Code(c.id));
-            (c.path, (c.color.to_uppercase(), c.description, memo))
+            (c.path.into(), (c.color.to_uppercase(), c.description, memo))
         })
         .collect();
     let mut coders: Vec<String> = p.coders().unwrap().into_iter().map(|c| c.name).collect();
@@ -59,7 +59,17 @@ fn picture(p: &Project) -> Picture {
         .segments(&SegmentFilter::default())
         .unwrap()
         .into_iter()
-        .map(|s| (s.document, s.code, s.coder, s.start, s.end, s.text, s.memo))
+        .map(|s| {
+            (
+                s.document,
+                s.code.into(),
+                s.coder,
+                s.start,
+                s.end,
+                s.text,
+                s.memo,
+            )
+        })
         .collect();
     segments.sort();
     let jobcenters = p
@@ -124,7 +134,7 @@ fn the_sample_project_comes_back_whole_from_qdpx() {
         "{read}"
     );
     // GUIDs survive: segments keep theirs.
-    let exported = original.exchange_bundle().unwrap();
+    let exported = original.to_bundle().unwrap();
     let mut theirs: Vec<&str> = exported.segments.iter().map(|s| s.guid.as_str()).collect();
     let mut ours: Vec<&str> = bundle.segments.iter().map(|s| s.guid.as_str()).collect();
     theirs.sort();

@@ -49,7 +49,7 @@ pub struct CooccurrenceRow {
 pub struct Cooccurrence {
     pub scope: CooccurrenceScope,
     /// The columns: every code's full path, in the order of the code system.
-    pub codes: Vec<String>,
+    pub codes: Vec<CodePath>,
     pub rows: Vec<CooccurrenceRow>,
 }
 

@@ -156,7 +156,7 @@ impl Matrix {
         header.push(self.all.label.clone());
         let mut table = vec![header];
         for r in rows.into_iter().map(|i| &self.rows[i]) {
-            let mut row = vec![r.code.clone()];
+            let mut row = vec![r.code.to_string()];
             row.extend(r.cells.iter().map(|c| c.show(self.measure)));
             row.push(r.total.show(self.measure));
             table.push(row);
@@ -210,7 +210,7 @@ pub struct Profile {
     pub parent: String,
     pub columns: Vec<String>,
     /// The sub-codes (paths), in the code system's order.
-    pub codes: Vec<String>,
+    pub codes: Vec<CodePath>,
     /// `shares[code][column]`: percent of the column's segments of all sub-codes (each counted
     /// with its own sub-codes) that fall on this sub-code; 0 in a column without such segments.
     pub shares: Vec<Vec<f64>>,
@@ -649,7 +649,7 @@ mod tests {
                 id: CodeId(100 + 3 * i),
                 parent: (i > 2).then_some(CodeId(100 + 3 * (i % 3))),
                 name: format!("c{i}"),
-                path: format!("c{i}"),
+                path: CodePath::parse(&format!("c{i}")).unwrap(),
                 depth: usize::from(i > 2),
                 color: String::new(),
                 description: String::new(),
@@ -763,7 +763,7 @@ mod sort_tests {
             ..Cell::default()
         };
         Row {
-            code: code.into(),
+            code: CodePath::parse(code).unwrap(),
             depth,
             cells: vec![cell],
             own: vec![cell],

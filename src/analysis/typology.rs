@@ -96,7 +96,7 @@ impl Typology {
         header.push("spread".into());
         let mut table = vec![header];
         for r in rows {
-            let mut line = vec![r.path.clone()];
+            let mut line = vec![r.path.to_string()];
             line.extend(r.shares.iter().map(|s| format!("{s:.1}")));
             line.push(format!("{:.1}", r.spread));
             table.push(line);

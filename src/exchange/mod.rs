@@ -1,5 +1,5 @@
-//! What leaves the project: CSV tables (and later REFI-QDA). Nothing is written unless the user
-//! asks for it, and only what the user chose.
+//! What crosses the project's border: CSV tables and PNG charts out, REFI-QDA projects and codebooks
+//! in and out. Nothing is written unless the user asks for it, and only what the user chose.
 
 pub mod csv;
 pub mod image;

@@ -402,7 +402,7 @@ impl Project {
 struct SegmentReader<'c> {
     conn: &'c Connection,
     codes: Vec<Code>,
-    paths: HashMap<CodeId, String>,
+    paths: HashMap<CodeId, CodePath>,
     coders: HashMap<CoderId, String>,
     /// Document name and jobcenter name by document.
     names: HashMap<DocumentId, (String, String)>,
@@ -534,7 +534,9 @@ pub(super) struct SegmentRow<'a> {
     pub document: DocumentId,
     pub code: CodeId,
     pub coder: CoderId,
-    pub range: CharRange,
+    /// The range's ends, as SQLite stores them.
+    pub start: i64,
+    pub end: i64,
     pub text: &'a str,
     pub memo: &'a str,
     pub guid: String,
@@ -555,7 +557,8 @@ impl<'a> SegmentRow<'a> {
             document,
             code,
             coder,
-            range,
+            start: range.start.0 as i64,
+            end: range.end.0 as i64,
             text: index.slice(range).unwrap_or_default(),
             memo: "",
             guid: new_guid(),
@@ -572,8 +575,8 @@ impl<'a> SegmentRow<'a> {
             &self.document.0,
             &self.code.0,
             &self.coder.0,
-            &self.range.start.0,
-            &self.range.end.0,
+            &self.start,
+            &self.end,
             &self.text,
             &self.memo,
             &self.guid,
@@ -635,6 +638,43 @@ mod tests {
 
     fn latest_label(p: &Project) -> String {
         p.actions(1).unwrap().remove(0).label
+    }
+
+    #[test]
+    fn in_vivo_is_one_change_that_one_undo_takes_back() {
+        let (_dir, mut p) = project();
+        let doc = document(&mut p, "Interview 1", TEXT);
+        let before = state(&p);
+        // „wir beraten persönlich“
+        let (code, segment) = p
+            .code_in_vivo(doc, CharRange::new(11, 33).unwrap(), "Anna")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.code_by_path("wir beraten persönlich").unwrap().id, code);
+        assert_eq!(p.segment(segment).unwrap().code_id, code);
+        assert_eq!(p.coders().unwrap()[0].name, "Anna");
+        assert!(latest_label(&p).starts_with("In vivo „wir beraten persönlich“"));
+        assert_undo_redo(&mut p, &before);
+        assert!(p.coders().unwrap().iter().any(|c| c.name == "Anna"));
+        p.undo().unwrap();
+        assert!(p.codes().unwrap().is_empty());
+        assert!(p.coders().unwrap().is_empty());
+
+        // The same words again reuse the code; a selection without words codes nothing.
+        p.redo().unwrap();
+        let (again, _) = p
+            .code_in_vivo(doc, CharRange::new(11, 33).unwrap(), "Ben")
+            .unwrap()
+            .unwrap();
+        assert_eq!(again, code);
+        assert_eq!(p.codes().unwrap().len(), 1);
+        let actions = p.actions(100).unwrap().len();
+        assert_eq!(
+            p.code_in_vivo(doc, CharRange::new(34, 36).unwrap(), "Anna")
+                .unwrap(),
+            None
+        );
+        assert_eq!(p.actions(100).unwrap().len(), actions);
     }
 
     #[test]

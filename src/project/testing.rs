@@ -51,7 +51,7 @@ pub(super) fn paths(project: &Project) -> Vec<String> {
         .codes()
         .unwrap()
         .into_iter()
-        .map(|c| c.path)
+        .map(|c| c.path.into())
         .collect()
 }
 

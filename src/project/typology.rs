@@ -119,7 +119,7 @@ impl Project {
     /// The jobcenter's evidence, by document and position.
     pub fn evidence(&self, jobcenter: JobcenterId) -> Result<Vec<Evidence>> {
         jobcenter_name(&self.conn, jobcenter)?;
-        let paths: HashMap<CodeId, String> = codes::codes(&self.conn)?
+        let paths: HashMap<CodeId, CodePath> = codes::codes(&self.conn)?
             .into_iter()
             .map(|c| (c.id, c.path))
             .collect();

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use super::sample::bundled_texts;
+use crate::corpus::sample::bundled_texts;
 
 /// A small, fast, seedable random number generator (SplitMix64).
 #[derive(Clone, Debug)]
@@ -144,7 +144,7 @@ pub fn generate_project(
     let mut total = Generated::default();
     for d in 0..documents {
         let text = transcript(seed.wrapping_mul(1_000_003).wrapping_add(d as u64), chars);
-        let options = super::ImportOptions {
+        let options = crate::corpus::ImportOptions {
             jobcenter: Some(format!("Jobcenter {:03}", d % jobcenters + 1)),
             attributes: vec![
                 ("Rolle".into(), roles[d % roles.len()].into()),
@@ -152,8 +152,9 @@ pub fn generate_project(
             ],
             encoding: None,
         };
-        let (doc, _) = super::prepare(&format!("G{:05}.txt", d + 1), text.as_bytes(), &options)
-            .map_err(|e| crate::Error::BadSampleCorpus(e.to_string()))?;
+        let (doc, _) =
+            crate::corpus::prepare(&format!("G{:05}.txt", d + 1), text.as_bytes(), &options)
+                .map_err(|e| crate::Error::BadSampleCorpus(e.to_string()))?;
         let len = crate::model::range::char_len(&doc.text);
         let id = project.add_document(&doc)?;
         total.documents += 1;

@@ -466,7 +466,7 @@ fn profile_ui(
     for (k, code) in profile.codes.iter().enumerate() {
         let end = start + profile.shares[k][j];
         if point.x < end {
-            return Some((code.clone(), j));
+            return Some((code.to_string(), j));
         }
         start = end;
     }

@@ -337,7 +337,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relat
                     for (j, code) in table.codes.iter().enumerate() {
                         header.col(|ui| {
                             ui.label(RichText::new((j + 1).to_string()).strong())
-                                .on_hover_text(code);
+                                .on_hover_text(code.as_str());
                         });
                     }
                 })
