@@ -15,7 +15,7 @@ use crate::gui::widgets::conditions::conditions_ui;
 use crate::gui::widgets::matrix_choices::{matrix_choices_ui, measure_label};
 use crate::gui::widgets::matrix_query::{ask_matrix, matrix_cell_segments, matrix_spec};
 use crate::gui::widgets::segment_list::cell_segments_ui;
-use crate::model::{CodePath, Segment};
+use crate::model::Segment;
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -423,7 +423,6 @@ fn profile_ui(
     let n = profile.columns.len();
     let mut charts: Vec<BarChart> = Vec::new();
     for (k, code) in profile.codes.iter().enumerate() {
-        let path = CodePath::from_stored(code.clone());
         let bars = (0..n)
             .map(|j| {
                 Bar::new((n - 1 - j) as f64, profile.shares[k][j])
@@ -431,7 +430,7 @@ fn profile_ui(
                     .fill(color_of(state, code))
                     .name(format!(
                         "{} · {}: {:.1} % ({} {})",
-                        path.leaf(),
+                        code.leaf(),
                         profile.columns[j],
                         profile.shares[k][j],
                         profile.segments[j],
@@ -440,7 +439,7 @@ fn profile_ui(
             })
             .collect();
         let below: Vec<&BarChart> = charts.iter().collect();
-        let chart = BarChart::new(path.leaf(), bars)
+        let chart = BarChart::new(code.leaf(), bars)
             .color(color_of(state, code))
             .horizontal()
             .stack_on(&below);
