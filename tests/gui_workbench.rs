@@ -229,13 +229,7 @@ fn write_a_memo_rename_a_code_delete_it_and_undo() {
     h.run();
     h.get_by_label("Umbenennen").click();
     h.run();
-    assert!(
-        h.state()
-            .views
-            .codes
-            .renaming
-            .is_some()
-    );
+    assert!(h.state().views.codes.renaming.is_some());
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.run();
     h.event(egui::Event::Text("Systemausfälle".into()));
@@ -336,6 +330,36 @@ fn keys_code_the_selection_with_pinned_codes_and_a_selection_can_be_dragged_onto
         h.query_all_by_label(&name).count() > 0,
         "the new code shows in the code system"
     );
+
+    // One Ctrl+Z takes back both the new code and its segment; one redo brings both back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let project = Project::open(&path).unwrap();
+    assert!(
+        project.code_by_path(&name).is_err(),
+        "the in-vivo code is gone after one undo"
+    );
+    assert_eq!(segments_in_file(&path).len(), before + 2);
+    let shown = &h.state().state.as_ref().unwrap().codes;
+    assert!(
+        shown.iter().all(|c| c.path != name.as_str()),
+        "the code system no longer shows the in-vivo code"
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    let project = Project::open(&path).unwrap();
+    let code = project
+        .code_by_path(&name)
+        .expect("the in-vivo code is back after one redo");
+    let all = segments_in_file(&path);
+    assert_eq!(all.len(), before + 3);
+    let ranges: Vec<(usize, usize)> = all
+        .iter()
+        .filter(|s| s.code_id == code.id)
+        .map(|s| (s.start, s.end))
+        .collect();
+    assert_eq!(ranges, [(selection.start.0, selection.end.0)]);
 }
 
 #[test]
@@ -440,13 +464,7 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
     ))
     .click();
     h.run();
-    let (code, label, segments) = h
-        .state()
-        .views
-        .analysis
-        .opened
-        .clone()
-        .unwrap();
+    let (code, label, segments) = h.state().views.analysis.opened.clone().unwrap();
     assert_eq!(
         (code.as_str(), label.as_str()),
         ("Arbeitslogik/Sozialberatung", "Jobcenter Rheinau")
@@ -509,13 +527,7 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
     h.get_by_label(&format!("{} × {}: {expected}", co.codes[a], co.codes[b]))
         .click();
     h.run();
-    let (_, passages) = h
-        .state()
-        .views
-        .relations
-        .opened
-        .clone()
-        .unwrap();
+    let (_, passages) = h.state().views.relations.opened.clone().unwrap();
     let documents: std::collections::HashSet<_> = passages.iter().map(|s| s.document_id).collect();
     assert_eq!(documents.len(), expected);
 }
