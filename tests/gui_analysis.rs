@@ -514,10 +514,7 @@ fn type_conditions(h: &mut App) {
     type_condition(h, 3, CONDITIONS[2]);
     type_condition(h, 4, CONDITIONS[3]);
     settle(h);
-    assert_eq!(
-        h.state().views.relations.conditions,
-        CONDITIONS
-    );
+    assert_eq!(h.state().views.relations.conditions, CONDITIONS);
 }
 
 #[test]
@@ -944,13 +941,7 @@ fn a_listed_cell_goes_when_its_question_changes() {
     // The crosstab: unit, coder and conditions.
     tab(&mut h, "Kreuztabelle");
     type_conditions(&mut h);
-    let opened = |h: &App| {
-        h.state()
-            .views
-            .relations
-            .crosstab_opened
-            .is_some()
-    };
+    let opened = |h: &App| h.state().views.relations.crosstab_opened.is_some();
     open_crosstab_cell(&mut h, "A × Trägerschaft=zkT: 7");
     assert_eq!(list_headings(&h), ["A × Trägerschaft=zkT: 7 Segmente"]);
     h.get_by_role_and_label(Role::Button, "Dokumente (einmal je Dokument)")

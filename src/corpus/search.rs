@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn case_is_ignored_and_positions_count_characters() {
-        assert_eq!(starts("Größe und GRÖSSE, größe", "größe"), [(0, 5), (18, 23)]);
+        assert_eq!(
+            starts("Größe und GRÖSSE, größe", "größe"),
+            [(0, 5), (18, 23)]
+        );
         assert_eq!(starts("👩‍💻 Akte, akte", "AKTE"), [(4, 8), (10, 14)]);
     }
 

@@ -131,14 +131,9 @@ pub enum Job {
         encoding: Option<String>,
     },
     /// Write the project as a REFI-QDA project (.qdpx) or codebook (.qdc), in the background.
-    ExportRefi {
-        path: PathBuf,
-        what: Exchange,
-    },
+    ExportRefi { path: PathBuf, what: Exchange },
     /// Read a REFI-QDA project or codebook into the project, in the background.
-    ImportRefi {
-        path: PathBuf,
-    },
+    ImportRefi { path: PathBuf },
     /// Export the listed segments to CSV in the background.
     ExportSegments {
         path: PathBuf,

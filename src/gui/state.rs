@@ -401,9 +401,7 @@ impl WorkbenchState {
                     return Ok(());
                 };
                 let coder = self.coder_name();
-                if let Some((code, segment)) =
-                    self.project.code_in_vivo(document, range, &coder)?
-                {
+                if let Some((code, segment)) = self.project.code_in_vivo(document, range, &coder)? {
                     self.coded(code, segment);
                     self.selected_code = Some(code);
                 }

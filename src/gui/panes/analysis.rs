@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use egui::{Color32, RichText, Sense, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
 use crate::analysis::matrix::{Matrix, Measure};
 use crate::gui::state::{SaveWhat, WorkbenchState};
@@ -14,7 +14,8 @@ use crate::gui::widgets::code_color;
 use crate::gui::widgets::conditions::conditions_ui;
 use crate::gui::widgets::matrix_choices::matrix_choices_ui;
 use crate::gui::widgets::matrix_query::{ask_matrix, matrix_cell_segments, matrix_spec};
-use crate::gui::widgets::segment_list::cell_segments_ui;
+use crate::gui::widgets::result_table::result_table_ui;
+use crate::gui::widgets::segment_list::{cell_segments_ui, forget_stale};
 use crate::model::Segment;
 
 /// What the matrix shows and how; the result itself is kept by the analysis worker.
@@ -61,12 +62,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut AnalysisV
     view.conditions = conditions.clone();
 
     let spec = matrix_spec(&by, measure, coder, conditions);
-    // A listed cell belongs to the table it was opened from.
-    let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if view.opened_for != listed_for {
-        view.opened = None;
-        view.opened_for = listed_for;
-    }
+    forget_stale(&mut view.opened, &mut view.opened_for, state.version, &spec);
     let (result, computing) = ask_matrix(ui, state, "matrix", spec);
     let Some(m) = result else {
         if computing {
@@ -116,11 +112,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut AnalysisV
 
 /// The table as shown (sorted, folded) for saving and copying.
 fn shown_table(view: &AnalysisView, m: &Matrix) -> Vec<Vec<String>> {
-    m.table_of(shown_rows(
-        m,
-        view.sort.as_ref(),
-        &view.collapsed,
-    ))
+    m.table_of(shown_rows(m, view.sort.as_ref(), &view.collapsed))
 }
 
 /// The rows to draw: sorted or in tree order, without the sub-codes of collapsed parents.
@@ -166,11 +158,7 @@ fn matrix_table_ui(
     let has_children: HashSet<usize> = (0..m.rows.len().saturating_sub(1))
         .filter(|&i| m.rows[i + 1].depth > m.rows[i].depth)
         .collect();
-    let list_height = if view.opened.is_some() {
-        220.0
-    } else {
-        0.0
-    };
+    let list_height = if view.opened.is_some() { 220.0 } else { 0.0 };
     let max = m
         .rows
         .iter()
@@ -182,151 +170,140 @@ fn matrix_table_ui(
     let table_height = (ui.available_height() - list_height).max(120.0);
     let mut sort = view.sort.clone();
     let mut toggle: Option<String> = None;
-    egui::ScrollArea::horizontal()
-        .id_salt("code-matrix-wide")
-        .show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("code-matrix")
-                .striped(true)
-                .auto_shrink([false, false])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height)
-                .column(Column::initial(260.0).resizable(true).clip(true))
-                .columns(
-                    Column::initial(84.0).resizable(true).clip(true),
-                    m.columns.len() + 1,
-                )
-                .header(row_height * 1.6, |mut header| {
+    result_table_ui(ui, "code-matrix", table_height, 260.0, |builder| {
+        builder
+            .columns(
+                Column::initial(84.0).resizable(true).clip(true),
+                m.columns.len() + 1,
+            )
+            .header(row_height * 1.6, |mut header| {
+                header.col(|ui| {
+                    if ui
+                        .add(egui::Button::new(RichText::new(tr.code).strong()).frame(false))
+                        .on_hover_text(tr.sort_hint)
+                        .clicked()
+                    {
+                        sort = None;
+                    }
+                });
+                for column in m.columns.iter().chain(std::iter::once(&m.all)) {
                     header.col(|ui| {
-                        if ui
-                            .add(egui::Button::new(RichText::new(tr.code).strong()).frame(false))
-                            .on_hover_text(tr.sort_hint)
-                            .clicked()
-                        {
-                            sort = None;
+                        let arrow = match &sort {
+                            Some((c, true)) if *c == column.label => "⬇ ",
+                            Some((c, false)) if *c == column.label => "⬆ ",
+                            _ => "",
+                        };
+                        let response = ui
+                            .add(
+                                egui::Button::new(
+                                    RichText::new(format!("{arrow}{}", column.label)).strong(),
+                                )
+                                .frame(false),
+                            )
+                            .on_hover_text(format!(
+                                "{} {}\n{}",
+                                column.documents, tr.documents, tr.sort_hint
+                            ))
+                            .accessible_name(format!("{} {}", tr.sort_by, column.label));
+                        if response.clicked() {
+                            let label = column.label.clone();
+                            sort = match sort.take() {
+                                Some((c, true)) if c == label => Some((label, false)),
+                                Some((c, false)) if c == label => None,
+                                _ => Some((label, true)),
+                            };
                         }
                     });
-                    for column in m.columns.iter().chain(std::iter::once(&m.all)) {
-                        header.col(|ui| {
-                            let arrow = match &sort {
-                                Some((c, true)) if *c == column.label => "⬇ ",
-                                Some((c, false)) if *c == column.label => "⬆ ",
-                                _ => "",
-                            };
-                            let response = ui
-                                .add(
-                                    egui::Button::new(
-                                        RichText::new(format!("{arrow}{}", column.label)).strong(),
-                                    )
-                                    .frame(false),
-                                )
-                                .on_hover_text(format!(
-                                    "{} {}\n{}",
-                                    column.documents, tr.documents, tr.sort_hint
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, rows.len(), |mut row| {
+                    let i = rows[row.index()];
+                    let r = &m.rows[i];
+                    row.col(|ui| {
+                        let name = r.code.leaf();
+                        ui.horizontal(|ui| {
+                            ui.add_space(r.depth as f32 * 14.0);
+                            if has_children.contains(&i) {
+                                let open = !view.collapsed.contains(r.code.as_str());
+                                let (rect, response) =
+                                    ui.allocate_exact_size(egui::vec2(14.0, 14.0), Sense::click());
+                                egui::collapsing_header::paint_default_icon(
+                                    ui,
+                                    if open { 1.0 } else { 0.0 },
+                                    &response,
+                                );
+                                let _ = rect;
+                                let response = response
+                                    .accessible_name(format!(
+                                        "{} {name}",
+                                        if open { tr.collapse } else { tr.expand }
+                                    ))
+                                    .on_hover_text(if open { tr.collapse } else { tr.expand });
+                                if response.clicked() {
+                                    toggle = Some(r.code.to_string());
+                                }
+                            } else {
+                                ui.add_space(14.0);
+                            }
+                            let color = state
+                                .codes
+                                .iter()
+                                .find(|c| c.path == r.code)
+                                .map(|c| code_color(&c.color))
+                                .unwrap_or(Color32::GRAY);
+                            ui.label(RichText::new("■").color(color));
+                            ui.label(name).on_hover_text(r.code.as_str());
+                        });
+                    });
+                    for (j, cell) in r.cells.iter().chain(std::iter::once(&r.total)).enumerate() {
+                        row.col(|ui| {
+                            let v = cell.value(m.measure);
+                            let alpha = if max > 0.0 { (v / max) as f32 } else { 0.0 };
+                            let (rect, response) =
+                                ui.allocate_exact_size(ui.available_size(), Sense::click());
+                            if v > 0.0 {
+                                ui.painter().rect_filled(
+                                    rect,
+                                    2.0,
+                                    heat.gamma_multiply(0.15 + 0.85 * alpha.min(1.0)),
+                                );
+                            }
+                            ui.painter().text(
+                                rect.center(),
+                                egui::Align2::CENTER_CENTER,
+                                cell.show(m.measure),
+                                egui::FontId::proportional(13.0),
+                                ui.visuals().strong_text_color(),
+                            );
+                            let column = m
+                                .columns
+                                .get(j)
+                                .map_or(m.all.label.as_str(), |c| c.label.as_str());
+                            let response = response
+                                .accessible_name(format!(
+                                    "{} × {column}: {}",
+                                    r.code,
+                                    cell.show(m.measure)
                                 ))
-                                .accessible_name(format!("{} {}", tr.sort_by, column.label));
+                                .on_hover_text(format!(
+                                    "{} · {column}\n{} {} · {} {} · {:.1} % · {:.1} %",
+                                    r.code,
+                                    cell.segments,
+                                    tr.measure_segments,
+                                    cell.documents,
+                                    tr.measure_documents,
+                                    cell.percent,
+                                    cell.coverage
+                                ));
                             if response.clicked() {
-                                let label = column.label.clone();
-                                sort = match sort.take() {
-                                    Some((c, true)) if c == label => Some((label, false)),
-                                    Some((c, false)) if c == label => None,
-                                    _ => Some((label, true)),
-                                };
+                                clicked = Some((i, j));
                             }
                         });
                     }
-                })
-                .body(|body| {
-                    body.rows(row_height, rows.len(), |mut row| {
-                        let i = rows[row.index()];
-                        let r = &m.rows[i];
-                        row.col(|ui| {
-                            let name = r.code.leaf();
-                            ui.horizontal(|ui| {
-                                ui.add_space(r.depth as f32 * 14.0);
-                                if has_children.contains(&i) {
-                                    let open = !view.collapsed.contains(r.code.as_str());
-                                    let (rect, response) = ui.allocate_exact_size(
-                                        egui::vec2(14.0, 14.0),
-                                        Sense::click(),
-                                    );
-                                    egui::collapsing_header::paint_default_icon(
-                                        ui,
-                                        if open { 1.0 } else { 0.0 },
-                                        &response,
-                                    );
-                                    let _ = rect;
-                                    let response = response
-                                        .accessible_name(format!(
-                                            "{} {name}",
-                                            if open { tr.collapse } else { tr.expand }
-                                        ))
-                                        .on_hover_text(if open { tr.collapse } else { tr.expand });
-                                    if response.clicked() {
-                                        toggle = Some(r.code.to_string());
-                                    }
-                                } else {
-                                    ui.add_space(14.0);
-                                }
-                                let color = state
-                                    .codes
-                                    .iter()
-                                    .find(|c| c.path == r.code)
-                                    .map(|c| code_color(&c.color))
-                                    .unwrap_or(Color32::GRAY);
-                                ui.label(RichText::new("■").color(color));
-                                ui.label(name).on_hover_text(r.code.as_str());
-                            });
-                        });
-                        for (j, cell) in r.cells.iter().chain(std::iter::once(&r.total)).enumerate()
-                        {
-                            row.col(|ui| {
-                                let v = cell.value(m.measure);
-                                let alpha = if max > 0.0 { (v / max) as f32 } else { 0.0 };
-                                let (rect, response) =
-                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
-                                if v > 0.0 {
-                                    ui.painter().rect_filled(
-                                        rect,
-                                        2.0,
-                                        heat.gamma_multiply(0.15 + 0.85 * alpha.min(1.0)),
-                                    );
-                                }
-                                ui.painter().text(
-                                    rect.center(),
-                                    egui::Align2::CENTER_CENTER,
-                                    cell.show(m.measure),
-                                    egui::FontId::proportional(13.0),
-                                    ui.visuals().strong_text_color(),
-                                );
-                                let column = m
-                                    .columns
-                                    .get(j)
-                                    .map_or(m.all.label.as_str(), |c| c.label.as_str());
-                                let response = response
-                                    .accessible_name(format!(
-                                        "{} × {column}: {}",
-                                        r.code,
-                                        cell.show(m.measure)
-                                    ))
-                                    .on_hover_text(format!(
-                                        "{} · {column}\n{} {} · {} {} · {:.1} % · {:.1} %",
-                                        r.code,
-                                        cell.segments,
-                                        tr.measure_segments,
-                                        cell.documents,
-                                        tr.measure_documents,
-                                        cell.percent,
-                                        cell.coverage
-                                    ));
-                                if response.clicked() {
-                                    clicked = Some((i, j));
-                                }
-                            });
-                        }
-                    });
                 });
-        });
+            });
+    });
     view.sort = sort;
     if let Some(code) = toggle
         && !view.collapsed.remove(&code)
@@ -335,4 +312,3 @@ fn matrix_table_ui(
     }
     clicked
 }
-

@@ -15,7 +15,9 @@ use egui::{
 use crate::corpus::blocks::Block;
 use crate::corpus::search::find_in;
 use crate::gui::request::{Edit, Navigate};
-use crate::gui::state::{DraggedSelection, OpenDocument, ScrollTarget, WorkbenchState, segment_at, visible};
+use crate::gui::state::{
+    DraggedSelection, OpenDocument, ScrollTarget, WorkbenchState, segment_at, visible,
+};
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::markdown::markdown_ui;
 use crate::model::range::{CharPos, CharRange, TextIndex};

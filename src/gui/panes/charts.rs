@@ -14,7 +14,7 @@ use crate::gui::widgets::code_color;
 use crate::gui::widgets::conditions::conditions_ui;
 use crate::gui::widgets::matrix_choices::{matrix_choices_ui, measure_label};
 use crate::gui::widgets::matrix_query::{ask_matrix, matrix_cell_segments, matrix_spec};
-use crate::gui::widgets::segment_list::cell_segments_ui;
+use crate::gui::widgets::segment_list::{cell_segments_ui, forget_stale};
 use crate::model::Segment;
 
 /// Which chart.
@@ -124,11 +124,12 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut ChartsView)
         measure
     };
     let spec = matrix_spec(&by, spec_measure, coder, conditions);
-    let listed_for = format!("{}\u{0}{kind:?}\u{0}{code}\u{0}{spec:?}", state.version);
-    if view.opened_for != listed_for {
-        view.opened = None;
-        view.opened_for = listed_for;
-    }
+    forget_stale(
+        &mut view.opened,
+        &mut view.opened_for,
+        state.version,
+        &(kind, &code, &spec),
+    );
     let (result, computing) = ask_matrix(ui, state, "chart", spec);
     let Some(m) = result else {
         if computing {
@@ -152,11 +153,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut ChartsView)
         }
     });
     ui.separator();
-    let list_height = if view.opened.is_some() {
-        200.0
-    } else {
-        0.0
-    };
+    let list_height = if view.opened.is_some() { 200.0 } else { 0.0 };
     let height = (ui.available_height() - list_height).max(200.0);
     // Drawn for print until the picture arrives: the renderer may read a later frame's pixels.
     let for_print = view.picture != Picture::None;
@@ -474,11 +471,7 @@ fn profile_ui(
 
 /// Cuts the chart out of the window's picture the save button asked for, and offers it to be saved.
 fn take_screenshot(ui: &Ui, state: &mut WorkbenchState, view: &mut ChartsView) {
-    let shot = view
-        .screenshot
-        .lock()
-        .ok()
-        .and_then(|mut slot| slot.take());
+    let shot = view.screenshot.lock().ok().and_then(|mut slot| slot.take());
     if shot.is_some() {
         view.picture = Picture::None;
     }

@@ -334,8 +334,8 @@ fn new_code_row(
     ui.horizontal(|ui| {
         ui.add_space(depth as f32 * 16.0 + 14.0);
         if let Some((_, name)) = &mut view.adding {
-            result = name_edit(ui, name, hint, &mut view.focus_pending)
-                .map(|ok| (ok, name.clone()));
+            result =
+                name_edit(ui, name, hint, &mut view.focus_pending).map(|ok| (ok, name.clone()));
         }
     });
     result

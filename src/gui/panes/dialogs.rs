@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use egui::{RichText, Ui};
 
 use crate::corpus::{FileReport, Outcome};
+use crate::gui::i18n::Tr;
 use crate::gui::jobs::Exchange;
 use crate::gui::request::Job;
-use crate::gui::i18n::Tr;
 use crate::gui::state::{SaveWhat, WorkbenchState};
 
 /// Which dialog is open.

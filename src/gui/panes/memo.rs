@@ -33,7 +33,10 @@ pub fn target_title(state: &WorkbenchState, target: &MemoTarget) -> String {
             .find(|d| d.id == *id)
             .map(|d| d.name.clone())
             .unwrap_or_default(),
-        MemoTarget::Code(id) => state.code(*id).map(|c| c.path.to_string()).unwrap_or_default(),
+        MemoTarget::Code(id) => state
+            .code(*id)
+            .map(|c| c.path.to_string())
+            .unwrap_or_default(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! functions as `kodierwerk crosstab` and `kodierwerk cooccurrence`.
 
 use egui::{RichText, Sense, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
 use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
 use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
@@ -11,7 +11,10 @@ use crate::analysis::{DocumentTurns, load_turns};
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::coder_choice::coder_choice_ui;
 use crate::gui::widgets::conditions::attribute_values;
-use crate::gui::widgets::segment_list::{code_segments, jobcenter_line, opened_list_ui};
+use crate::gui::widgets::result_table::result_table_ui;
+use crate::gui::widgets::segment_list::{
+    code_segments, forget_stale, jobcenter_line, opened_list_ui,
+};
 use crate::model::{CodeId, Segment};
 use crate::project::SegmentFilter;
 
@@ -53,16 +56,8 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relations
     let tr = state.tr;
     ui.horizontal(|ui| {
         ui.heading(tr.crosstab);
-        ui.selectable_value(
-            &mut view.unit,
-            Unit::Segments,
-            tr.measure_segments,
-        );
-        ui.selectable_value(
-            &mut view.unit,
-            Unit::Documents,
-            tr.count_documents_once,
-        );
+        ui.selectable_value(&mut view.unit, Unit::Segments, tr.measure_segments);
+        ui.selectable_value(&mut view.unit, Unit::Documents, tr.count_documents_once);
         ui.separator();
         let mut coder = view.crosstab_coder.clone();
         coder_choice_ui(ui, state, "crosstab", &mut coder);
@@ -135,11 +130,12 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relations
         unit: view.unit,
         coder: view.crosstab_coder.clone(),
     };
-    let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if view.crosstab_opened_for != listed_for {
-        view.crosstab_opened = None;
-        view.crosstab_opened_for = listed_for;
-    }
+    forget_stale(
+        &mut view.crosstab_opened,
+        &mut view.crosstab_opened_for,
+        state.version,
+        &spec,
+    );
     let latest = state.worker.ask(
         ui.ctx(),
         "crosstab",
@@ -159,68 +155,58 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relations
     };
     let table_height = (ui.available_height() - list_height).max(120.0);
     let mut clicked: Option<(usize, usize)> = None;
-    egui::ScrollArea::horizontal()
-        .id_salt("crosstab-wide")
-        .show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("crosstab")
-                .striped(true)
-                .auto_shrink([false, false])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height)
-                .column(Column::initial(260.0).resizable(true).clip(true))
-                .columns(
-                    Column::initial(150.0).resizable(true).clip(true),
-                    table.columns.len() + 1,
-                )
-                .header(row_height * 1.6, |mut header| {
+    result_table_ui(ui, "crosstab", table_height, 260.0, |builder| {
+        builder
+            .columns(
+                Column::initial(150.0).resizable(true).clip(true),
+                table.columns.len() + 1,
+            )
+            .header(row_height * 1.6, |mut header| {
+                header.col(|ui| {
+                    ui.strong(tr.code);
+                });
+                for column in table.columns.iter().chain(std::iter::once(&table.all)) {
                     header.col(|ui| {
-                        ui.strong(tr.code);
+                        ui.strong(&column.label)
+                            .on_hover_text(format!("{} {}", column.documents, tr.documents));
                     });
-                    for column in table.columns.iter().chain(std::iter::once(&table.all)) {
-                        header.col(|ui| {
-                            ui.strong(&column.label)
-                                .on_hover_text(format!("{} {}", column.documents, tr.documents));
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, table.rows.len(), |mut row| {
+                    let row_index = row.index();
+                    let r = &table.rows[row_index];
+                    row.col(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.add_space(r.depth as f32 * 14.0);
+                            ui.label(r.code.leaf());
+                        });
+                    });
+                    for (j, value) in r.cells.iter().chain(std::iter::once(&r.total)).enumerate() {
+                        let column = table
+                            .columns
+                            .get(j)
+                            .map_or(table.all.label.as_str(), |c| c.label.as_str());
+                        row.col(|ui| {
+                            let (rect, response) =
+                                ui.allocate_exact_size(ui.available_size(), Sense::click());
+                            ui.painter().text(
+                                rect.left_center(),
+                                egui::Align2::LEFT_CENTER,
+                                value.to_string(),
+                                egui::FontId::proportional(13.0),
+                                ui.visuals().text_color(),
+                            );
+                            let response =
+                                response.accessible_name(format!("{} × {column}: {value}", r.code));
+                            if response.clicked() {
+                                clicked = Some((row_index, j));
+                            }
                         });
                     }
-                })
-                .body(|body| {
-                    body.rows(row_height, table.rows.len(), |mut row| {
-                        let row_index = row.index();
-                        let r = &table.rows[row_index];
-                        row.col(|ui| {
-                            ui.horizontal(|ui| {
-                                ui.add_space(r.depth as f32 * 14.0);
-                                ui.label(r.code.leaf());
-                            });
-                        });
-                        for (j, value) in
-                            r.cells.iter().chain(std::iter::once(&r.total)).enumerate()
-                        {
-                            let column = table
-                                .columns
-                                .get(j)
-                                .map_or(table.all.label.as_str(), |c| c.label.as_str());
-                            row.col(|ui| {
-                                let (rect, response) =
-                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
-                                ui.painter().text(
-                                    rect.left_center(),
-                                    egui::Align2::LEFT_CENTER,
-                                    value.to_string(),
-                                    egui::FontId::proportional(13.0),
-                                    ui.visuals().text_color(),
-                                );
-                                let response = response
-                                    .accessible_name(format!("{} × {column}: {value}", r.code));
-                                if response.clicked() {
-                                    clicked = Some((row_index, j));
-                                }
-                            });
-                        }
-                    });
                 });
-        });
+            });
+    });
     if let Some((i, j)) = clicked
         && !computing
     {
@@ -259,11 +245,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relat
             CooccurrenceScope::Overlap,
             tr.scope_overlap,
         );
-        ui.selectable_value(
-            &mut view.scope,
-            CooccurrenceScope::Turn,
-            tr.scope_turn,
-        );
+        ui.selectable_value(&mut view.scope, CooccurrenceScope::Turn, tr.scope_turn);
         ui.selectable_value(
             &mut view.scope,
             CooccurrenceScope::Document,
@@ -279,11 +261,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relat
         scope: view.scope,
         coder: view.cooccurrence_coder.clone(),
     };
-    let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if view.opened_for != listed_for {
-        view.opened = None;
-        view.opened_for = listed_for.clone();
-    }
+    forget_stale(&mut view.opened, &mut view.opened_for, state.version, &spec);
     let latest = state.worker.ask(
         ui.ctx(),
         "cooccurrence",
@@ -312,81 +290,62 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relat
         .unwrap_or(0)
         .max(1) as f32;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let list_height = if view.opened.is_some() {
-        200.0
-    } else {
-        0.0
-    };
+    let list_height = if view.opened.is_some() { 200.0 } else { 0.0 };
     let table_height = (ui.available_height() - list_height).max(120.0);
     let mut clicked = None;
-    egui::ScrollArea::horizontal()
-        .id_salt("relations-wide")
-        .show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("relations")
-                .striped(true)
-                .auto_shrink([false, false])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height)
-                .column(Column::initial(240.0).resizable(true).clip(true))
-                .columns(Column::exact(34.0), table.codes.len())
-                .header(row_height * 1.6, |mut header| {
+    result_table_ui(ui, "relations", table_height, 240.0, |builder| {
+        builder
+            .columns(Column::exact(34.0), table.codes.len())
+            .header(row_height * 1.6, |mut header| {
+                header.col(|ui| {
+                    ui.strong(tr.code);
+                });
+                for (j, code) in table.codes.iter().enumerate() {
                     header.col(|ui| {
-                        ui.strong(tr.code);
+                        ui.label(RichText::new((j + 1).to_string()).strong())
+                            .on_hover_text(code.as_str());
                     });
-                    for (j, code) in table.codes.iter().enumerate() {
-                        header.col(|ui| {
-                            ui.label(RichText::new((j + 1).to_string()).strong())
-                                .on_hover_text(code.as_str());
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, table.rows.len(), |mut row| {
+                    let i = row.index();
+                    let r = &table.rows[i];
+                    row.col(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.add_space(r.depth as f32 * 14.0);
+                            ui.label(format!("{} {}", i + 1, r.code.leaf()));
+                        });
+                    });
+                    for (j, n) in r.cells.iter().enumerate() {
+                        row.col(|ui| {
+                            let (rect, response) =
+                                ui.allocate_exact_size(ui.available_size(), Sense::click());
+                            if *n > 0 {
+                                ui.painter().rect_filled(
+                                    rect,
+                                    2.0,
+                                    heat.gamma_multiply(0.15 + 0.85 * *n as f32 / max),
+                                );
+                            }
+                            ui.painter().text(
+                                rect.center(),
+                                egui::Align2::CENTER_CENTER,
+                                n.to_string(),
+                                egui::FontId::proportional(12.0),
+                                ui.visuals().strong_text_color(),
+                            );
+                            let response = response
+                                .accessible_name(format!("{} × {}: {n}", r.code, table.codes[j]))
+                                .on_hover_text(format!("{} × {}: {n}", r.code, table.codes[j]));
+                            if response.clicked() {
+                                clicked = Some((i, j));
+                            }
                         });
                     }
-                })
-                .body(|body| {
-                    body.rows(row_height, table.rows.len(), |mut row| {
-                        let i = row.index();
-                        let r = &table.rows[i];
-                        row.col(|ui| {
-                            ui.horizontal(|ui| {
-                                ui.add_space(r.depth as f32 * 14.0);
-                                ui.label(format!(
-                                    "{} {}",
-                                    i + 1,
-                                    r.code.leaf()
-                                ));
-                            });
-                        });
-                        for (j, n) in r.cells.iter().enumerate() {
-                            row.col(|ui| {
-                                let (rect, response) =
-                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
-                                if *n > 0 {
-                                    ui.painter().rect_filled(
-                                        rect,
-                                        2.0,
-                                        heat.gamma_multiply(0.15 + 0.85 * *n as f32 / max),
-                                    );
-                                }
-                                ui.painter().text(
-                                    rect.center(),
-                                    egui::Align2::CENTER_CENTER,
-                                    n.to_string(),
-                                    egui::FontId::proportional(12.0),
-                                    ui.visuals().strong_text_color(),
-                                );
-                                let response = response
-                                    .accessible_name(format!(
-                                        "{} × {}: {n}",
-                                        r.code, table.codes[j]
-                                    ))
-                                    .on_hover_text(format!("{} × {}: {n}", r.code, table.codes[j]));
-                                if response.clicked() {
-                                    clicked = Some((i, j));
-                                }
-                            });
-                        }
-                    });
                 });
-        });
+            });
+    });
     if let Some((i, j)) = clicked
         && !computing
     {
@@ -437,19 +396,14 @@ fn open_passages(
     })();
     match result {
         Ok(passages) => {
-            view.opened =
-                Some((format!("{} × {}", table.codes[i], table.codes[j]), passages));
+            view.opened = Some((format!("{} × {}", table.codes[i], table.codes[j]), passages));
         }
         Err(e) => state.error = Some(e.to_string()),
     }
 }
 
 fn passages_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut RelationsView) {
-    opened_list_ui(
-        ui,
-        state,
-        "relation-passages",
-        &mut view.opened,
-        |s| format!("{} · {} · {}: {}", s.document, s.code, s.coder, s.text),
-    );
+    opened_list_ui(ui, state, "relation-passages", &mut view.opened, |s| {
+        format!("{} · {} · {}: {}", s.document, s.code, s.coder, s.text)
+    });
 }

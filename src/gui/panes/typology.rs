@@ -3,12 +3,15 @@
 //! the same core function as `kodierwerk typology`; evidence is the same as `kodierwerk evidence`.
 
 use egui::{Sense, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
 use crate::analysis::typology::{self, Typology, TypologySpec};
 use crate::gui::request::{Edit, Navigate};
 use crate::gui::state::{SaveWhat, WorkbenchState};
-use crate::gui::widgets::segment_list::{code_segments, jobcenter_line, opened_list_ui};
+use crate::gui::widgets::result_table::result_table_ui;
+use crate::gui::widgets::segment_list::{
+    code_segments, forget_stale, jobcenter_line, opened_list_ui,
+};
 use crate::model::{AttributeKind, JobcenterId, Scope, Segment, SegmentId};
 use crate::project::{DIGITALISIERUNGSTYP, Evidence};
 
@@ -98,11 +101,7 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut TypologyV
         coder,
         codes: None,
     };
-    let listed_for = format!("{}\u{0}{spec:?}", state.version);
-    if view.opened_for != listed_for {
-        view.opened = None;
-        view.opened_for = listed_for;
-    }
+    forget_stale(&mut view.opened, &mut view.opened_for, state.version, &spec);
     let latest = state.worker.ask(
         ui.ctx(),
         "typology",
@@ -121,7 +120,9 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut TypologyV
 fn assignment_ui(
     ui: &mut Ui,
     state: &mut WorkbenchState,
-    view: &mut TypologyView, attribute: &str) {
+    view: &mut TypologyView,
+    attribute: &str,
+) {
     let tr = state.tr;
     ui.strong(tr.type_assignment);
     let choices = state
@@ -209,10 +210,7 @@ fn assignment_ui(
 }
 
 /// The evidence of the chosen jobcenter, and linking the segment selected in the browser.
-fn evidence_ui(
-    ui: &mut Ui,
-    state: &mut WorkbenchState,
-    view: &mut TypologyView) {
+fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut TypologyView) {
     let tr = state.tr;
     let Some(jobcenter) = view.jobcenter else {
         ui.weak(tr.choose_jobcenter_for_evidence);
@@ -357,7 +355,10 @@ fn evidence_ui(
 fn profile_ui(
     ui: &mut Ui,
     state: &mut WorkbenchState,
-    view: &mut TypologyView, t: &Typology, computing: bool) {
+    view: &mut TypologyView,
+    t: &Typology,
+    computing: bool,
+) {
     let tr = state.tr;
     let top = typology::separating_codes(t, 5);
     ui.strong(tr.separating_codes);
@@ -405,105 +406,93 @@ fn profile_ui(
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     // The view is crowded: with a cell's segments listed below, the table's body gets what is
     // left after its header and the list, so that the list stays in sight.
-    let list_height = if view.opened.is_some() {
-        150.0
-    } else {
-        0.0
-    };
+    let list_height = if view.opened.is_some() { 150.0 } else { 0.0 };
     let mut clicked = None;
     let table_height = (ui.available_height() - row_height * 1.6 - list_height).max(60.0);
-    egui::ScrollArea::horizontal()
-        .id_salt("typology-wide")
-        .show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("typology-profile")
-                .striped(true)
-                .auto_shrink([false, false])
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height)
-                .column(Column::initial(250.0).resizable(true).clip(true))
-                .columns(
-                    Column::initial(120.0).resizable(true).clip(true),
-                    t.types.len(),
-                )
-                .column(Column::initial(90.0))
-                .header(row_height * 1.6, |mut header| {
+    result_table_ui(ui, "typology-profile", table_height, 250.0, |builder| {
+        builder
+            .columns(
+                Column::initial(120.0).resizable(true).clip(true),
+                t.types.len(),
+            )
+            .column(Column::initial(90.0))
+            .header(row_height * 1.6, |mut header| {
+                header.col(|ui| {
+                    ui.strong(tr.code);
+                });
+                for ty in &t.types {
                     header.col(|ui| {
-                        ui.strong(tr.code);
+                        ui.strong(&ty.value).on_hover_text(format!(
+                            "{} {} · {}",
+                            ty.documents,
+                            tr.documents,
+                            ty.jobcenters.join(", ")
+                        ));
                     });
-                    for ty in &t.types {
-                        header.col(|ui| {
-                            ui.strong(&ty.value).on_hover_text(format!(
-                                "{} {} · {}",
-                                ty.documents,
-                                tr.documents,
-                                ty.jobcenters.join(", ")
-                            ));
+                }
+                header.col(|ui| {
+                    ui.strong(tr.spread).on_hover_text(tr.spread_hint);
+                });
+            })
+            .body(|body| {
+                body.rows(row_height, order.len(), |mut row| {
+                    let i = order[row.index()];
+                    let r = &t.rows[i];
+                    row.col(|ui| {
+                        ui.horizontal(|ui| {
+                            if !view.by_spread {
+                                ui.add_space(r.depth as f32 * 14.0);
+                            }
+                            let label = if view.by_spread {
+                                r.path.as_str()
+                            } else {
+                                r.path.leaf()
+                            };
+                            ui.label(label).on_hover_text(r.path.as_str());
+                        });
+                    });
+                    for (k, ty) in t.types.iter().enumerate() {
+                        row.col(|ui| {
+                            let share = r.shares[k];
+                            let (rect, response) =
+                                ui.allocate_exact_size(ui.available_size(), Sense::click());
+                            if share > 0.0 {
+                                ui.painter().rect_filled(
+                                    rect,
+                                    2.0,
+                                    heat.gamma_multiply(0.15 + 0.85 * (share / 100.0) as f32),
+                                );
+                            }
+                            let text = format!("{share:.1} %");
+                            ui.painter().text(
+                                rect.center(),
+                                egui::Align2::CENTER_CENTER,
+                                &text,
+                                egui::FontId::proportional(13.0),
+                                ui.visuals().strong_text_color(),
+                            );
+                            let response = response
+                                .accessible_name(format!("{} × {}: {text}", r.path, ty.value))
+                                .on_hover_text(format!(
+                                    "{} {} {} {} · {:.2} {}",
+                                    r.documents[k],
+                                    tr.of,
+                                    ty.documents,
+                                    tr.documents,
+                                    r.segments_per_document[k],
+                                    tr.segments_per_document
+                                ));
+                            if response.clicked() {
+                                clicked = Some((i, k));
+                            }
                         });
                     }
-                    header.col(|ui| {
-                        ui.strong(tr.spread).on_hover_text(tr.spread_hint);
-                    });
-                })
-                .body(|body| {
-                    body.rows(row_height, order.len(), |mut row| {
-                        let i = order[row.index()];
-                        let r = &t.rows[i];
-                        row.col(|ui| {
-                            ui.horizontal(|ui| {
-                                if !view.by_spread {
-                                    ui.add_space(r.depth as f32 * 14.0);
-                                }
-                                let label = if view.by_spread {
-                                    r.path.as_str()
-                                } else {
-                                    r.path.leaf()
-                                };
-                                ui.label(label).on_hover_text(r.path.as_str());
-                            });
-                        });
-                        for (k, ty) in t.types.iter().enumerate() {
-                            row.col(|ui| {
-                                let share = r.shares[k];
-                                let (rect, response) =
-                                    ui.allocate_exact_size(ui.available_size(), Sense::click());
-                                if share > 0.0 {
-                                    ui.painter().rect_filled(
-                                        rect,
-                                        2.0,
-                                        heat.gamma_multiply(0.15 + 0.85 * (share / 100.0) as f32),
-                                    );
-                                }
-                                let text = format!("{share:.1} %");
-                                ui.painter().text(
-                                    rect.center(),
-                                    egui::Align2::CENTER_CENTER,
-                                    &text,
-                                    egui::FontId::proportional(13.0),
-                                    ui.visuals().strong_text_color(),
-                                );
-                                let response = response
-                                    .accessible_name(format!("{} × {}: {text}", r.path, ty.value))
-                                    .on_hover_text(format!(
-                                        "{} {} {} {} · {:.2} {}",
-                                        r.documents[k],
-                                        tr.of,
-                                        ty.documents,
-                                        tr.documents,
-                                        r.segments_per_document[k],
-                                        tr.segments_per_document
-                                    ));
-                                if response.clicked() {
-                                    clicked = Some((i, k));
-                                }
-                            });
-                        }
-                        row.col(|ui| {
-                            ui.label(format!("{:.1}", r.spread));
-                        });
+                    row.col(|ui| {
+                        ui.label(format!("{:.1}", r.spread));
                     });
                 });
-        });
+            });
+    });
     if let Some((i, k)) = clicked
         && !computing
     {

@@ -5,6 +5,7 @@ pub mod conditions;
 pub mod markdown;
 pub mod matrix_choices;
 pub mod matrix_query;
+pub mod result_table;
 pub mod segment_list;
 
 use egui::Color32;

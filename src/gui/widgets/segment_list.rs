@@ -35,6 +35,21 @@ pub fn code_segments(
     state.project.segments(&filter)
 }
 
+/// A listed cell belongs to the table it was opened from: forgets it once the project (its
+/// `version`) or the question (`spec`) changed.
+pub fn forget_stale<T>(
+    opened: &mut Option<T>,
+    opened_for: &mut String,
+    version: u64,
+    spec: &impl std::fmt::Debug,
+) {
+    let now = format!("{version}\u{0}{spec:?}");
+    if *opened_for != now {
+        *opened = None;
+        *opened_for = now;
+    }
+}
+
 /// What the reader did with a segment list.
 #[derive(Default)]
 pub struct ListAction {
