@@ -15,8 +15,10 @@ use crate::analysis::{
 };
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, Outcome, decode};
-use crate::exchange::csv::{CsvOptions, SafeCsv, export_segments, write_segments};
-use crate::exchange::refi;
+use crate::exchange::{
+    CsvOptions, SafeCsv, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
+    write_segments,
+};
 use crate::model::{CharRange, CodePath, MemoTarget, SegmentId};
 use crate::project::{Project, SegmentFilter};
 
@@ -1055,22 +1057,22 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Export(Export::Qdpx { project, out: path }) => {
             let p = Project::open(&project)?;
-            let summary = refi::export::export_qdpx(&p, &path)?;
+            let summary = export_qdpx(&p, &path)?;
             writeln!(out, "{summary}")?;
         }
         Command::Export(Export::Qdc { project, out: path }) => {
             let p = Project::open(&project)?;
-            let summary = refi::export::export_qdc(&p, &path)?;
+            let summary = export_qdc(&p, &path)?;
             writeln!(out, "{summary}")?;
         }
         Command::ImportQdpx { project, file } => {
             let mut p = Project::open(&project)?;
-            let report = refi::import::import_qdpx(&mut p, &file)?;
+            let report = import_qdpx(&mut p, &file)?;
             writeln!(out, "{}", report.to_string().trim_end())?;
         }
         Command::ImportQdc { project, file } => {
             let mut p = Project::open(&project)?;
-            let report = refi::import::import_qdc(&mut p, &file)?;
+            let report = import_qdc(&mut p, &file)?;
             writeln!(out, "{}", report.to_string().trim_end())?;
         }
         Command::Memo {

@@ -581,7 +581,7 @@ fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
     let shown = m.table_of(m.sorted_rows(rheinau, true));
     assert_eq!(
         copied.as_deref(),
-        Some(kodierwerk::exchange::csv::tab_separated(&shown).as_str())
+        Some(kodierwerk::exchange::tab_separated(&shown).as_str())
     );
     h.run();
 

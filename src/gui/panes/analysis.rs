@@ -217,7 +217,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .clicked()
         {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&shown_table(state, &m)));
+                .copy_text(crate::exchange::tab_separated(&shown_table(state, &m)));
             state.message = Some(tr.copied.to_owned());
         }
         if computing {

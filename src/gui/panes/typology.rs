@@ -377,7 +377,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
         }
         if ui.button(tr.copy_table).clicked() {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&t.table(&t.rows)));
+                .copy_text(crate::exchange::tab_separated(&t.table(&t.rows)));
             state.message = Some(tr.copied.to_owned());
         }
     });
