@@ -8,16 +8,17 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::analysis::cooccurrence::{self, CooccurrenceScope, CooccurrenceSpec};
-use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
-use crate::analysis::filter::{DocumentFilter, parse_assignment};
-use crate::analysis::matrix::{self, Columns, MatrixSpec, Measure};
-use crate::analysis::typology::{self, TypologySpec};
-use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
+use crate::analysis::{
+    AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentFilter,
+    DocumentTurns, MatrixSpec, Measure, NO_VALUE, TypologySpec, Unit, cooccurrence, crosstab,
+    load_turns, matrix, parse_assignment, parse_condition, separating_codes, typology,
+};
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, Outcome, decode};
-use crate::exchange::csv::{CsvOptions, SafeCsv, export_segments, write_segments};
-use crate::exchange::refi;
+use crate::exchange::{
+    CsvOptions, SafeCsv, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
+    write_segments,
+};
 use crate::model::{CharRange, CodePath, MemoTarget, SegmentId};
 use crate::project::{Project, SegmentFilter};
 
@@ -748,7 +749,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 coder,
                 conditions: assignments(&conditions)?,
             };
-            let m = matrix::matrix(&data, &spec)?;
+            let m = matrix(&data, &spec)?;
             if format == Format::Json {
                 return print_json(out, &m);
             }
@@ -781,7 +782,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 coder,
                 conditions: assignments(&conditions)?,
             };
-            let m = matrix::matrix(&data, &spec)?;
+            let m = matrix(&data, &spec)?;
             let profile = m.profile(&parent).ok_or_else(|| {
                 anyhow::anyhow!(
                     "the code “{parent}” has no sub-codes, so there is nothing to divide"
@@ -819,7 +820,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             let spec = CrosstabSpec {
                 conditions: conditions
                     .iter()
-                    .map(|c| crosstab::parse_condition(c))
+                    .map(|c| parse_condition(c))
                     .collect::<crate::Result<_>>()?,
                 unit: match unit {
                     UnitArg::Segments => Unit::Segments,
@@ -827,7 +828,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 },
                 coder,
             };
-            let t = crosstab::crosstab(&data, &spec)?;
+            let t = crosstab(&data, &spec)?;
             if format == Format::Json {
                 return print_json(out, &t);
             }
@@ -869,7 +870,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
             } else {
                 DocumentTurns::new()
             };
-            let c = cooccurrence::cooccurrence(&data, &CooccurrenceSpec { scope, coder }, &turns)?;
+            let c = cooccurrence(&data, &CooccurrenceSpec { scope, coder }, &turns)?;
             if format == Format::Json {
                 return print_json(out, &c);
             }
@@ -903,12 +904,9 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 coder,
                 codes: None,
             };
-            let mut t = typology::typology(&data, &spec)?;
+            let mut t = typology(&data, &spec)?;
             if let Some(n) = top {
-                t.rows = typology::separating_codes(&t, n)
-                    .into_iter()
-                    .cloned()
-                    .collect();
+                t.rows = separating_codes(&t, n).into_iter().cloned().collect();
             }
             if format == Format::Json {
                 return print_json(out, &t);
@@ -931,7 +929,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
                 }
                 if !t.unassigned_jobcenters.is_empty() {
                     let members = t.unassigned_jobcenters.join(", ");
-                    writeln!(out, "{}: {members}", matrix::NO_VALUE)?;
+                    writeln!(out, "{}: {members}", NO_VALUE)?;
                 }
             }
         }
@@ -1059,22 +1057,22 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Export(Export::Qdpx { project, out: path }) => {
             let p = Project::open(&project)?;
-            let summary = refi::export::export_qdpx(&p, &path)?;
+            let summary = export_qdpx(&p, &path)?;
             writeln!(out, "{summary}")?;
         }
         Command::Export(Export::Qdc { project, out: path }) => {
             let p = Project::open(&project)?;
-            let summary = refi::export::export_qdc(&p, &path)?;
+            let summary = export_qdc(&p, &path)?;
             writeln!(out, "{summary}")?;
         }
         Command::ImportQdpx { project, file } => {
             let mut p = Project::open(&project)?;
-            let report = refi::import::import_qdpx(&mut p, &file)?;
+            let report = import_qdpx(&mut p, &file)?;
             writeln!(out, "{}", report.to_string().trim_end())?;
         }
         Command::ImportQdc { project, file } => {
             let mut p = Project::open(&project)?;
-            let report = refi::import::import_qdc(&mut p, &file)?;
+            let report = import_qdc(&mut p, &file)?;
             writeln!(out, "{}", report.to_string().trim_end())?;
         }
         Command::Memo {

@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::{Scratch, fingerprint};
 use kodierwerk::Error;
-use kodierwerk::exchange::refi::dialect::{CrLf, Dialect, Units};
-use kodierwerk::exchange::refi::import::{import_qdc, import_qdpx, read_qdc, read_qdpx};
+use kodierwerk::exchange::{CrLf, Dialect, Units, import_qdc, import_qdpx, read_qdc, read_qdpx};
 use kodierwerk::model::bundle::Bundle;
 use kodierwerk::project::Project;
 

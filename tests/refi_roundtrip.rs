@@ -6,8 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Scratch;
-use kodierwerk::exchange::refi::export::export_qdpx;
-use kodierwerk::exchange::refi::import::{import_qdpx, read_qdpx};
+use kodierwerk::exchange::{export_qdpx, import_qdpx, read_qdpx};
 use kodierwerk::model::{MemoTarget, Scope};
 use kodierwerk::project::{Project, SegmentFilter};
 

@@ -132,14 +132,9 @@ impl Project {
         let mut n = 0;
         for (range, code, coder) in segments {
             let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
-            let coder = match coders.get(coder) {
-                Some(id) => *id,
-                None => {
-                    let id = ensure_coder(&mut change, coder, None)?;
-                    coders.insert(coder.to_owned(), id);
-                    id
-                }
-            };
+            let coder = once_per_name(&mut coders, coder, |name| {
+                ensure_coder(&mut change, name, None)
+            })?;
             insert_segment(
                 &mut change,
                 &SegmentRow::new(document, code, coder, range, &index),
@@ -160,31 +155,21 @@ impl Project {
         let text = self.document_text(document)?;
         let index = TextIndex::new(&text);
         let tx = self.conn.transaction()?;
-        let mut coders: HashMap<String, i64> = HashMap::new();
+        let mut coders: HashMap<String, CoderId> = HashMap::new();
         let mut n = 0;
         {
             let mut insert = tx.prepare_cached(INSERT_SEGMENT)?;
             for (range, code, coder) in segments {
                 let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
-                let coder_id = match coders.get(coder) {
-                    Some(id) => *id,
-                    None => {
-                        let id = match find_coder(&tx, coder)? {
-                            Some(id) => id.0,
-                            None => {
-                                let none: Option<&str> = None;
-                                tx.execute(
-                                    INSERT_CODER,
-                                    rusqlite::params![coder, new_guid(), none],
-                                )?;
-                                tx.last_insert_rowid()
-                            }
-                        };
-                        coders.insert(coder.to_owned(), id);
-                        id
+                let coder = once_per_name(&mut coders, coder, |name| {
+                    if let Some(id) = find_coder(&tx, name)? {
+                        return Ok(id);
                     }
-                };
-                let row = SegmentRow::new(document, code, CoderId(coder_id), range, &index);
+                    let none: Option<&str> = None;
+                    tx.execute(INSERT_CODER, rusqlite::params![name, new_guid(), none])?;
+                    Ok(CoderId(tx.last_insert_rowid()))
+                })?;
+                let row = SegmentRow::new(document, code, coder, range, &index);
                 insert.execute(rusqlite::params_from_iter(row.values()))?;
                 n += 1;
             }
@@ -589,6 +574,20 @@ impl<'a> SegmentRow<'a> {
 pub(super) fn insert_segment(change: &mut Change<'_>, row: &SegmentRow<'_>) -> Result<SegmentId> {
     let id = change.insert("segments", INSERT_SEGMENT, &row.values())?;
     Ok(SegmentId(id))
+}
+
+/// The coder of a name from the batch's cache, found or created by `get` on its first use.
+fn once_per_name(
+    cache: &mut HashMap<String, CoderId>,
+    name: &str,
+    get: impl FnOnce(&str) -> Result<CoderId>,
+) -> Result<CoderId> {
+    if let Some(id) = cache.get(name) {
+        return Ok(*id);
+    }
+    let id = get(name)?;
+    cache.insert(name.to_owned(), id);
+    Ok(id)
 }
 
 /// A coder's name as given, trimmed; refuses an empty one.

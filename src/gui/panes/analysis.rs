@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::Column;
 
-use crate::analysis::matrix::{Matrix, Measure};
+use crate::analysis::{Matrix, Measure};
 use crate::gui::state::{SaveWhat, WorkbenchState};
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::conditions::conditions_ui;
@@ -88,7 +88,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut AnalysisV
             .clicked()
         {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&shown_table(view, &m)));
+                .copy_text(crate::exchange::tab_separated(&shown_table(view, &m)));
             state.message = Some(tr.copied.to_owned());
         }
         if computing {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use egui::{Color32, Rect, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Plot};
 
-use crate::analysis::matrix::{Matrix, Measure};
+use crate::analysis::{Matrix, Measure};
 use crate::gui::state::{SaveWhat, WorkbenchState};
 use crate::gui::widgets::code_color;
 use crate::gui::widgets::conditions::conditions_ui;

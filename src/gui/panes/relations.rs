@@ -5,9 +5,10 @@
 use egui::{RichText, Sense, Ui};
 use egui_extras::Column;
 
-use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
-use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
-use crate::analysis::{DocumentTurns, load_turns};
+use crate::analysis::{
+    Cooccurrence, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns, Unit,
+    cooccurrence, crosstab, load_turns, parse_condition, passages,
+};
 use crate::gui::state::WorkbenchState;
 use crate::gui::widgets::coder_choice::coder_choice_ui;
 use crate::gui::widgets::conditions::attribute_values;
@@ -116,7 +117,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relations
         .collect();
     let parsed = match conditions
         .iter()
-        .map(|c| crosstab::parse_condition(c))
+        .map(|c| parse_condition(c))
         .collect::<crate::Result<Vec<_>>>()
     {
         Ok(parsed) => parsed,
@@ -141,7 +142,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relations
         "crosstab",
         format!("{spec:?}"),
         state.version,
-        move |data, _| crosstab::crosstab(data, &spec),
+        move |data, _| crosstab(data, &spec),
     );
     let computing = latest.computing;
     let Some(table) = latest.show(ui, tr.computing) else {
@@ -273,7 +274,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relat
             } else {
                 DocumentTurns::new()
             };
-            cooccurrence::cooccurrence(data, &spec, &turns)
+            cooccurrence(data, &spec, &turns)
         },
     );
     let computing = latest.computing;
@@ -392,7 +393,7 @@ fn open_passages(
                 }
             }
         }
-        Ok(cooccurrence::passages(&segments, a, b, scope, &turns))
+        Ok(passages(&segments, a, b, scope, &turns))
     })();
     match result {
         Ok(passages) => {

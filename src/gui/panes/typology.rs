@@ -5,7 +5,7 @@
 use egui::{Sense, Ui};
 use egui_extras::Column;
 
-use crate::analysis::typology::{self, Typology, TypologySpec};
+use crate::analysis::{Typology, TypologySpec, separating_codes, typology};
 use crate::gui::request::{Edit, Navigate};
 use crate::gui::state::{SaveWhat, WorkbenchState};
 use crate::gui::widgets::result_table::result_table_ui;
@@ -107,7 +107,7 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut TypologyV
         "typology",
         format!("{spec:?}"),
         state.version,
-        move |data, _| typology::typology(data, &spec),
+        move |data, _| typology(data, &spec),
     );
     let computing = latest.computing;
     let Some(t) = latest.show(ui, tr.computing) else {
@@ -360,7 +360,7 @@ fn profile_ui(
     computing: bool,
 ) {
     let tr = state.tr;
-    let top = typology::separating_codes(t, 5);
+    let top = separating_codes(t, 5);
     ui.strong(tr.separating_codes);
     for (i, r) in top.iter().enumerate() {
         let (Some(high), Some(low)) = (r.highest, r.lowest) else {
@@ -384,7 +384,7 @@ fn profile_ui(
         }
         if ui.button(tr.copy_table).clicked() {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&t.table(&t.rows)));
+                .copy_text(crate::exchange::tab_separated(&t.table(&t.rows)));
             state.message = Some(tr.copied.to_owned());
         }
     });
@@ -397,7 +397,7 @@ fn profile_ui(
     }
     let mut order: Vec<usize> = (0..t.rows.len()).collect();
     if view.by_spread {
-        order = typology::separating_codes(t, t.rows.len())
+        order = separating_codes(t, t.rows.len())
             .iter()
             .filter_map(|r| t.rows.iter().position(|x| x.code_id == r.code_id))
             .collect();

@@ -3,7 +3,7 @@
 use egui::Ui;
 
 use super::coder_choice::coder_choice_ui;
-use crate::analysis::matrix::Measure;
+use crate::analysis::Measure;
 use crate::gui::state::WorkbenchState;
 
 /// The names of the measures, as the value chooser shows them.

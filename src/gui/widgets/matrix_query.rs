@@ -6,7 +6,7 @@ use std::sync::Arc;
 use egui::Ui;
 
 use super::segment_list::code_segments;
-use crate::analysis::matrix::{self, Columns, Matrix, MatrixSpec, Measure};
+use crate::analysis::{Columns, Matrix, MatrixSpec, Measure, matrix};
 use crate::gui::state::WorkbenchState;
 use crate::model::Segment;
 
@@ -21,7 +21,7 @@ pub fn ask_matrix(
     let latest = state
         .worker
         .ask(ui.ctx(), slot, key, state.version, move |data, _| {
-            matrix::matrix(data, &spec)
+            matrix(data, &spec)
         });
     if let Some(error) = latest.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
