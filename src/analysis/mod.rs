@@ -7,6 +7,7 @@ mod cooccurrence;
 mod crosstab;
 mod filter;
 mod matrix;
+mod matrix_rows;
 mod typology;
 
 pub use cooccurrence::{

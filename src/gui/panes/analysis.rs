@@ -112,37 +112,16 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut AnalysisV
 
 /// The table as shown (sorted, folded) for saving and copying.
 fn shown_table(view: &AnalysisView, m: &Matrix) -> Vec<Vec<String>> {
-    m.table_of(shown_rows(m, view.sort.as_ref(), &view.collapsed))
+    m.table_of(shown_rows(view, m))
 }
 
 /// The rows to draw: sorted or in tree order, without the sub-codes of collapsed parents.
-fn shown_rows(
-    m: &Matrix,
-    sort: Option<&(String, bool)>,
-    collapsed: &HashSet<String>,
-) -> Vec<usize> {
-    let column = sort.and_then(|(label, descending)| {
-        let j = m
-            .columns
-            .iter()
-            .position(|c| &c.label == label)
-            .or_else(|| (&m.all.label == label).then_some(m.columns.len()))?;
-        Some((j, *descending))
-    });
-    let order: Vec<usize> = match column {
-        Some((column, descending)) => m.sorted_rows(column, descending),
-        None => (0..m.rows.len()).collect(),
-    };
-    order
-        .into_iter()
-        .filter(|&i| {
-            let code = &m.rows[i].code;
-            !collapsed.iter().any(|parent| {
-                code.strip_prefix(parent.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-            })
-        })
-        .collect()
+fn shown_rows(view: &AnalysisView, m: &Matrix) -> Vec<usize> {
+    let sort = view
+        .sort
+        .as_ref()
+        .map(|(label, descending)| (label.as_str(), *descending));
+    m.shown_rows(sort, &view.collapsed)
 }
 
 /// Draws the heat map; returns the clicked cell (row, column).
@@ -154,7 +133,7 @@ fn matrix_table_ui(
 ) -> Option<(usize, usize)> {
     let tr = state.tr;
     let mut clicked: Option<(usize, usize)> = None;
-    let rows = shown_rows(m, view.sort.as_ref(), &view.collapsed);
+    let rows = shown_rows(view, m);
     let has_children: HashSet<usize> = (0..m.rows.len().saturating_sub(1))
         .filter(|&i| m.rows[i + 1].depth > m.rows[i].depth)
         .collect();

@@ -213,27 +213,6 @@ fn parent_codes(state: &WorkbenchState) -> std::collections::HashSet<crate::mode
     state.codes.iter().filter_map(|c| c.parent).collect()
 }
 
-/// The rows shown as series: the direct sub-codes of `parent` (or the top-level codes).
-fn series(m: &Matrix, parent: &str) -> Vec<usize> {
-    let depth = m
-        .rows
-        .iter()
-        .find(|r| r.code == parent)
-        .map_or(0, |r| r.depth + 1);
-    m.rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            r.depth == depth
-                && (parent.is_empty()
-                    || r.code
-                        .strip_prefix(parent)
-                        .is_some_and(|rest| rest.starts_with('/')))
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 fn color_of(state: &WorkbenchState, path: &str) -> Color32 {
     state
         .codes
@@ -302,7 +281,7 @@ fn bars_ui(
     height: f32,
 ) -> Option<(String, usize)> {
     let tr = state.tr;
-    let rows = series(m, parent);
+    let rows = m.child_rows(parent);
     let n = m.columns.len();
     chart_title(ui, state, m, parent, measure_label(m.measure, state));
     let width = 0.8 / rows.len().max(1) as f64;
