@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::i18n::{Lang, Tr};
-use super::jobs::Exchange;
+use super::jobs::RefiFile;
 use super::panes::analysis::{self, AnalysisView};
 use super::panes::browser::{self, BrowserView};
 use super::panes::charts::{self, ChartsView};
@@ -249,10 +249,10 @@ impl KodierwerkApp {
                 {
                     state.jobs.import_report = None;
                 }
-                if let Some(report) = &state.jobs.exchange_report
-                    && !dialogs::exchange_report_ui(ui, report, tr)
+                if let Some(report) = &state.jobs.refi_report
+                    && !dialogs::refi_report_ui(ui, report, tr)
                 {
-                    state.jobs.exchange_report = None;
+                    state.jobs.refi_report = None;
                 }
             }
             None => {
@@ -352,7 +352,7 @@ impl KodierwerkApp {
                         .on_hover_text(tr.import_exchange_hint)
                         .clicked()
                     {
-                        self.dialog = Dialog::ImportExchange(PathDialog {
+                        self.dialog = Dialog::ImportRefi(PathDialog {
                             path: dialogs::home().join("projekt.qdpx").display().to_string(),
                         });
                         ui.close();
@@ -364,7 +364,7 @@ impl KodierwerkApp {
                     {
                         self.dialog = Dialog::Save(SaveDialog::new(
                             tr.export_qdpx_dots,
-                            SaveWhat::Exchange(Exchange::Project),
+                            SaveWhat::Refi(RefiFile::Project),
                         ));
                         ui.close();
                     }
@@ -374,7 +374,7 @@ impl KodierwerkApp {
                     {
                         self.dialog = Dialog::Save(SaveDialog::new(
                             tr.export_qdc_dots,
-                            SaveWhat::Exchange(Exchange::Codebook),
+                            SaveWhat::Refi(RefiFile::Codebook),
                         ));
                         ui.close();
                     }

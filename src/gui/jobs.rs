@@ -37,13 +37,13 @@ pub enum Progress {
 
 /// Which REFI-QDA file: a whole project (QDPX) or a codebook (QDC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exchange {
+pub enum RefiFile {
     Project,
     Codebook,
 }
 
 /// A job in progress.
-pub struct Job {
+pub struct RunningJob {
     pub label: &'static str,
     pub done: usize,
     pub total: usize,
@@ -53,11 +53,11 @@ pub struct Job {
 /// The running jobs and the results waiting to be shown.
 #[derive(Default)]
 pub struct Jobs {
-    pub running: Vec<Job>,
+    pub running: Vec<RunningJob>,
     /// The report of the last import, shown until the researcher closes it.
     pub import_report: Option<Vec<FileReport>>,
     /// The report of the last REFI-QDA import, shown until the researcher closes it.
-    pub exchange_report: Option<String>,
+    pub refi_report: Option<String>,
     /// A finished export or a failure, to show once.
     pub finished: Vec<Result<String, String>>,
     /// Set when a job changed the project, so the caches must be reloaded.
@@ -79,7 +79,7 @@ impl Jobs {
         let (sender, receiver) = channel();
         let total = files.len();
         std::thread::spawn(move || import(project, files, jobcenter, encoding, sender));
-        self.running.push(Job {
+        self.running.push(RunningJob {
             label: "import",
             done: 0,
             total,
@@ -105,7 +105,7 @@ impl Jobs {
                 Err(e) => Progress::Failed(e.to_string()),
             });
         });
-        self.running.push(Job {
+        self.running.push(RunningJob {
             label: "export",
             done: 0,
             total,
@@ -114,19 +114,19 @@ impl Jobs {
     }
 
     /// Writes the project as a REFI-QDA project or codebook, on its own thread.
-    pub fn start_exchange_export(&mut self, project: PathBuf, out: PathBuf, what: Exchange) {
+    pub fn start_refi_export(&mut self, project: PathBuf, out: PathBuf, what: RefiFile) {
         let (sender, receiver) = channel();
         std::thread::spawn(move || {
             let result = Project::open(&project).and_then(|p| match what {
-                Exchange::Project => export_qdpx(&p, &out),
-                Exchange::Codebook => export_qdc(&p, &out),
+                RefiFile::Project => export_qdpx(&p, &out),
+                RefiFile::Codebook => export_qdc(&p, &out),
             });
             let _ = sender.send(match result {
                 Ok(summary) => Progress::Exchanged(summary.to_string()),
                 Err(e) => Progress::Failed(e.to_string()),
             });
         });
-        self.running.push(Job {
+        self.running.push(RunningJob {
             label: "export",
             done: 0,
             total: 1,
@@ -135,12 +135,12 @@ impl Jobs {
     }
 
     /// Reads a REFI-QDA project or codebook into the project, on its own thread.
-    pub fn start_exchange_import(&mut self, project: PathBuf, file: PathBuf, what: Exchange) {
+    pub fn start_refi_import(&mut self, project: PathBuf, file: PathBuf, what: RefiFile) {
         let (sender, receiver) = channel();
         std::thread::spawn(move || {
             let result = Project::open(&project).and_then(|mut p| match what {
-                Exchange::Project => import_qdpx(&mut p, &file),
-                Exchange::Codebook => import_qdc(&mut p, &file),
+                RefiFile::Project => import_qdpx(&mut p, &file),
+                RefiFile::Codebook => import_qdc(&mut p, &file),
             });
             let _ = sender.send(match result {
                 Ok(report) => Progress::ExchangeImported {
@@ -150,7 +150,7 @@ impl Jobs {
                 Err(e) => Progress::Failed(e.to_string()),
             });
         });
-        self.running.push(Job {
+        self.running.push(RunningJob {
             label: "import",
             done: 0,
             total: 1,
@@ -187,7 +187,7 @@ impl Jobs {
                     }
                     Ok(Progress::ExchangeImported { report, changed }) => {
                         self.project_changed |= changed;
-                        self.exchange_report = Some(report);
+                        self.refi_report = Some(report);
                         ended = true;
                     }
                     Ok(Progress::Failed(message)) => {

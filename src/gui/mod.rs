@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 pub use app::{KodierwerkApp, Views, open_or_create_sample, sample_project_path};
 pub use i18n::Lang;
-pub use jobs::Exchange;
+pub use jobs::RefiFile;
 pub use request::{Edit, Job, Navigate, Request};
 pub use state::{CentralView, OpenDocument, ScrollTarget, Settings, WorkbenchState};
 

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::jobs::Exchange;
+use super::jobs::RefiFile;
 use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, JobcenterId, MemoTarget, SegmentId};
 
@@ -131,7 +131,7 @@ pub enum Job {
         encoding: Option<String>,
     },
     /// Write the project as a REFI-QDA project (.qdpx) or codebook (.qdc), in the background.
-    ExportRefi { path: PathBuf, what: Exchange },
+    ExportRefi { path: PathBuf, what: RefiFile },
     /// Read a REFI-QDA project or codebook into the project, in the background.
     ImportRefi { path: PathBuf },
     /// Export the listed segments to CSV in the background.

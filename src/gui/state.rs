@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::analysis_worker::AnalysisWorker;
 use super::i18n::{Lang, Tr};
-use super::jobs::{Exchange, Jobs};
+use super::jobs::{Jobs, RefiFile};
 use super::request::{Edit, Job, Navigate, Request};
 use crate::corpus::blocks::{Block, blocks};
 use crate::model::error::Result;
@@ -117,7 +117,7 @@ pub enum SaveWhat {
     /// A chart as a PNG picture.
     Image(std::sync::Arc<egui::ColorImage>),
     /// The project for another QDA program (REFI-QDA .qdpx or, codebook only, .qdc).
-    Exchange(Exchange),
+    Refi(RefiFile),
 }
 
 /// Settings kept between runs (not research data: that lives only in the project file).
@@ -515,17 +515,17 @@ impl WorkbenchState {
                 jobcenter,
                 encoding,
             } => self.jobs.start_import(project, files, jobcenter, encoding),
-            Job::ExportRefi { path, what } => self.jobs.start_exchange_export(project, path, what),
+            Job::ExportRefi { path, what } => self.jobs.start_refi_export(project, path, what),
             Job::ImportRefi { path } => {
                 let what = if path
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("qdc"))
                 {
-                    Exchange::Codebook
+                    RefiFile::Codebook
                 } else {
-                    Exchange::Project
+                    RefiFile::Project
                 };
-                self.jobs.start_exchange_import(project, path, what);
+                self.jobs.start_refi_import(project, path, what);
             }
             Job::ExportSegments {
                 path,

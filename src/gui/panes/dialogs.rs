@@ -8,7 +8,7 @@ use egui::{RichText, Ui};
 
 use crate::corpus::{FileReport, Outcome};
 use crate::gui::i18n::Tr;
-use crate::gui::jobs::Exchange;
+use crate::gui::jobs::RefiFile;
 use crate::gui::request::Job;
 use crate::gui::state::{SaveWhat, WorkbenchState};
 
@@ -24,7 +24,7 @@ pub enum Dialog {
     Coder(String),
     Save(SaveDialog),
     /// Choose a REFI-QDA file to import.
-    ImportExchange(PathDialog),
+    ImportRefi(PathDialog),
 }
 
 /// Where to save what a view offered.
@@ -41,8 +41,8 @@ impl SaveDialog {
         let name = match what {
             SaveWhat::Table(_) => "tabelle.csv",
             SaveWhat::Image(_) => "diagramm.png",
-            SaveWhat::Exchange(Exchange::Project) => "projekt.qdpx",
-            SaveWhat::Exchange(Exchange::Codebook) => "codebuch.qdc",
+            SaveWhat::Refi(RefiFile::Project) => "projekt.qdpx",
+            SaveWhat::Refi(RefiFile::Codebook) => "codebuch.qdc",
         };
         Self {
             title,
@@ -73,7 +73,7 @@ impl SaveDialog {
                 image.as_raw(),
             ),
             // Written in the background; the status line reports the end.
-            SaveWhat::Exchange(_) => return Ok(format!("{} {}", tr.exporting, path.display())),
+            SaveWhat::Refi(_) => return Ok(format!("{} {}", tr.exporting, path.display())),
         };
         result
             .map(|()| format!("{} {}", tr.saved_to, path.display()))
@@ -242,7 +242,7 @@ pub fn dialogs_ui(
                     ui.horizontal(|ui| {
                         if ui.button(tr.save).clicked() && !d.path.trim().is_empty() {
                             if let Some(state) = state {
-                                if let SaveWhat::Exchange(what) = d.what {
+                                if let SaveWhat::Refi(what) = d.what {
                                     state.push(Job::ExportRefi {
                                         path: PathBuf::from(d.path.trim()),
                                         what,
@@ -261,7 +261,7 @@ pub fn dialogs_ui(
                     });
                 });
         }
-        Dialog::ImportExchange(d) => {
+        Dialog::ImportRefi(d) => {
             egui::Window::new(tr.import_exchange_title)
                 .collapsible(false)
                 .pivot(egui::Align2::CENTER_CENTER)
@@ -311,7 +311,7 @@ pub fn dialogs_ui(
 }
 
 /// The report of a REFI-QDA import; false once the researcher closed it.
-pub fn exchange_report_ui(ui: &mut Ui, report: &str, tr: &Tr) -> bool {
+pub fn refi_report_ui(ui: &mut Ui, report: &str, tr: &Tr) -> bool {
     let mut open = true;
     let mut close = false;
     egui::Window::new(tr.exchange_report)
