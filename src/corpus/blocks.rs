@@ -70,6 +70,36 @@ pub fn blocks(text: &str, turns: &[Turn]) -> Vec<Block> {
     out
 }
 
+/// The block that holds a character position (or the nearest one before it).
+pub fn block_at(blocks: &[Block], pos: usize) -> usize {
+    blocks
+        .partition_point(|b| b.range.start.0 <= pos)
+        .saturating_sub(1)
+}
+
+/// The text of a range across blocks, joined by a space; what lies between blocks (speaker
+/// labels, blank lines) is left out.
+pub fn text_of(blocks: &[Block], range: CharRange) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        let start = range.start.0.max(block.range.start.0);
+        let end = range.end.0.min(block.range.end.0);
+        if start < end {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(
+                block
+                    .text
+                    .chars()
+                    .skip(start - block.range.start.0)
+                    .take(end - start),
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +139,20 @@ mod tests {
         assert_eq!(blocks.len(), 2);
         assert_eq!(blocks[1].text, "Zweiter Absatz: Größe.");
         assert_eq!(blocks[1].range.start.0, 25);
+    }
+
+    #[test]
+    fn a_range_across_turns_reads_without_the_labels() {
+        let text = "I: Größe?\n\nB: Ja 👍 genau.";
+        let turns = crate::corpus::turns::find_turns(text);
+        let blocks = blocks(text, &turns);
+        let whole = CharRange::new(0, text.chars().count()).unwrap();
+        assert_eq!(text_of(&blocks, whole), "Größe? Ja 👍 genau.");
+        let inner = CharRange::new(5, 18).unwrap();
+        assert_eq!(text_of(&blocks, inner), "öße? Ja 👍");
+        assert_eq!(block_at(&blocks, 0), 0);
+        assert_eq!(block_at(&blocks, 11), 0);
+        assert_eq!(block_at(&blocks, 14), 1);
+        assert_eq!(block_at(&blocks, 100), 1);
     }
 }

@@ -8,7 +8,7 @@ use super::analysis_worker::AnalysisWorker;
 use super::i18n::{Lang, Tr};
 use super::jobs::{Jobs, RefiFile};
 use super::request::{Edit, Job, Navigate, Request};
-use crate::corpus::blocks::{Block, blocks};
+use crate::corpus::blocks::{Block, block_at, blocks, text_of};
 use crate::model::error::Result;
 use crate::model::range::CharRange;
 use crate::model::{
@@ -45,31 +45,12 @@ impl OpenDocument {
 
     /// The block that holds a character position (or the nearest one before it).
     pub fn block_at(&self, pos: usize) -> usize {
-        self.blocks
-            .partition_point(|b| b.range.start.0 <= pos)
-            .saturating_sub(1)
+        block_at(&self.blocks, pos)
     }
 
     /// The text of a range, across blocks (what lies between blocks, such as labels, is left out).
     pub fn text_of(&self, range: CharRange) -> String {
-        let mut out = String::new();
-        for block in &self.blocks {
-            let start = range.start.0.max(block.range.start.0);
-            let end = range.end.0.min(block.range.end.0);
-            if start < end {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.extend(
-                    block
-                        .text
-                        .chars()
-                        .skip(start - block.range.start.0)
-                        .take(end - start),
-                );
-            }
-        }
-        out
+        text_of(&self.blocks, range)
     }
 }
 
