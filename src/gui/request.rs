@@ -1,5 +1,5 @@
 //! What panes ask for. Panes never change the project themselves: they push a [`Request`], and
-//! [`super::state::WorkbenchState::apply_pending`] carries it out. An [`Edit`] changes the project
+//! `WorkbenchState::apply_pending` carries it out. An [`Edit`] changes the project
 //! (recorded for undo by the core's action log) and is always followed by a refresh of the caches;
 //! a [`Navigate`] only moves the view; a [`Job`] starts work in the background.
 
