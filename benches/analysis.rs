@@ -5,10 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use kodierwerk::analysis::cooccurrence::{CooccurrenceScope, CooccurrenceSpec, cooccurrence};
-use kodierwerk::analysis::crosstab::{CrosstabSpec, Unit, crosstab};
-use kodierwerk::analysis::matrix::{Columns, MatrixSpec, Measure, matrix};
-use kodierwerk::analysis::{AnalysisData, DocumentTurns};
+use kodierwerk::analysis::{
+    AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns,
+    MatrixSpec, Measure, Unit, cooccurrence, crosstab, matrix,
+};
 use kodierwerk::model::range::CharRange;
 use kodierwerk::model::{
     Code, CodeId, Coder, CoderId, DocumentId, DocumentInfo, Jobcenter, JobcenterId, SegmentSpan,

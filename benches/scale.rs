@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Pos2, RawInput, Rect, Vec2};
 use kodierwerk::corpus::{ImportOptions, import_paths};
-use kodierwerk::exchange::csv::{CsvOptions, export_segments};
+use kodierwerk::exchange::{CsvOptions, export_segments};
 use kodierwerk::gui::KodierwerkApp;
 use kodierwerk::gui::state::{CentralView, Settings};
 use kodierwerk::project::{Project, SegmentFilter};

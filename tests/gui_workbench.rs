@@ -51,13 +51,13 @@ fn drag_select(
 fn arbeitslogik_in_first_column(
     data: &kodierwerk::analysis::AnalysisData,
     conditions: Vec<Vec<(String, String)>>,
-) -> (String, kodierwerk::analysis::crosstab::CrosstabRow) {
-    let spec = kodierwerk::analysis::crosstab::CrosstabSpec {
+) -> (String, kodierwerk::analysis::CrosstabRow) {
+    let spec = kodierwerk::analysis::CrosstabSpec {
         conditions,
-        unit: kodierwerk::analysis::crosstab::Unit::Segments,
+        unit: kodierwerk::analysis::Unit::Segments,
         coder: None,
     };
-    let table = kodierwerk::analysis::crosstab::crosstab(data, &spec).unwrap();
+    let table = kodierwerk::analysis::crosstab(data, &spec).unwrap();
     let row = table
         .rows
         .into_iter()
@@ -418,13 +418,13 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
     // The same number as the core's matrix (which `kodierwerk matrix` prints).
     let project = Project::open(&path).unwrap();
     let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
-    let spec = kodierwerk::analysis::matrix::MatrixSpec {
-        by: kodierwerk::analysis::matrix::Columns::Jobcenter,
-        measure: kodierwerk::analysis::matrix::Measure::Segments,
+    let spec = kodierwerk::analysis::MatrixSpec {
+        by: kodierwerk::analysis::Columns::Jobcenter,
+        measure: kodierwerk::analysis::Measure::Segments,
         coder: None,
         conditions: Vec::new(),
     };
-    let m = kodierwerk::analysis::matrix::matrix(&data, &spec).unwrap();
+    let m = kodierwerk::analysis::matrix(&data, &spec).unwrap();
     let row = m
         .rows
         .iter()
@@ -492,12 +492,11 @@ fn crosstab_and_code_relations_show_core_numbers_and_passages() {
     settle(&mut h);
     h.get_by_label("Gleiches Dokument").click();
     settle(&mut h);
-    let spec = kodierwerk::analysis::cooccurrence::CooccurrenceSpec {
-        scope: kodierwerk::analysis::cooccurrence::CooccurrenceScope::Document,
+    let spec = kodierwerk::analysis::CooccurrenceSpec {
+        scope: kodierwerk::analysis::CooccurrenceScope::Document,
         coder: None,
     };
-    let co = kodierwerk::analysis::cooccurrence::cooccurrence(&data, &spec, &Default::default())
-        .unwrap();
+    let co = kodierwerk::analysis::cooccurrence(&data, &spec, &Default::default()).unwrap();
     let a = co
         .codes
         .iter()
@@ -564,11 +563,11 @@ fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
         });
     let project = Project::open(&path).unwrap();
     let data = kodierwerk::analysis::AnalysisData::load(&project).unwrap();
-    let m = kodierwerk::analysis::matrix::matrix(
+    let m = kodierwerk::analysis::matrix(
         &data,
-        &kodierwerk::analysis::matrix::MatrixSpec {
-            by: kodierwerk::analysis::matrix::Columns::Jobcenter,
-            measure: kodierwerk::analysis::matrix::Measure::Segments,
+        &kodierwerk::analysis::MatrixSpec {
+            by: kodierwerk::analysis::Columns::Jobcenter,
+            measure: kodierwerk::analysis::Measure::Segments,
             coder: None,
             conditions: Vec::new(),
         },
@@ -582,7 +581,7 @@ fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
     let shown = m.table_of(m.sorted_rows(rheinau, true));
     assert_eq!(
         copied.as_deref(),
-        Some(kodierwerk::exchange::csv::tab_separated(&shown).as_str())
+        Some(kodierwerk::exchange::tab_separated(&shown).as_str())
     );
     h.run();
 

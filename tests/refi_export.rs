@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kodierwerk::corpus::sample::create_sample;
-use kodierwerk::exchange::refi::export::{export_qdc, export_qdpx};
+use kodierwerk::exchange::{export_qdc, export_qdpx};
 use kodierwerk::model::{CharRange, MemoTarget};
 use kodierwerk::project::{NewDocument, Project};
 use quick_xml::XmlVersion;
@@ -172,7 +172,7 @@ fn the_sample_project_exports_to_a_valid_qdpx() {
     assert!(xml.contains(r#"name="Beispielprojekt""#));
 
     // A flat sources/ folder: one UTF-8 file per document, no BOM, LF only, the stored text exactly.
-    let bundle = project.exchange_bundle().unwrap();
+    let bundle = project.to_bundle().unwrap();
     let names: Vec<&String> = entries.keys().filter(|k| *k != "project.qde").collect();
     assert_eq!(names.len(), documents.len());
     for source in &bundle.sources {
@@ -367,7 +367,7 @@ fn the_exported_file_comes_back_into_an_empty_project() {
     let out = dir.path().join("studie.qdpx");
     export_qdpx(&project, &out).unwrap();
 
-    let (bundle, _) = kodierwerk::exchange::refi::import::read_qdpx(&out).unwrap();
+    let (bundle, _) = kodierwerk::exchange::read_qdpx(&out).unwrap();
     let mut copy = Project::create(&dir.path().join("kopie.kodierwerk")).unwrap();
     let report = copy.import_bundle(&bundle, "QDPX importiert").unwrap();
     assert!(report.skipped.is_empty(), "{report}");

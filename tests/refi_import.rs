@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::{Scratch, fingerprint};
 use kodierwerk::Error;
-use kodierwerk::exchange::refi::dialect::{CrLf, Dialect, Units};
-use kodierwerk::exchange::refi::import::{import_qdc, import_qdpx, read_qdc, read_qdpx};
+use kodierwerk::exchange::{CrLf, Dialect, Units, import_qdc, import_qdpx, read_qdc, read_qdpx};
 use kodierwerk::model::bundle::Bundle;
 use kodierwerk::project::Project;
 
@@ -679,7 +678,7 @@ fn a_selection_past_the_end_of_its_text_is_reported() {
     );
     assert!(unplaced.reason.contains("past the end"), "{report}");
     assert!(format!("{report}").contains("“Kurz”"), "{report}");
-    let bundle = project.exchange_bundle().unwrap();
+    let bundle = project.to_bundle().unwrap();
     assert_eq!(bundle.segments.len(), 1);
     assert_eq!(segment_text(&bundle, &bundle.segments[0].guid), "Kurz");
 }

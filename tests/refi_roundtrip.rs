@@ -6,8 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Scratch;
-use kodierwerk::exchange::refi::export::export_qdpx;
-use kodierwerk::exchange::refi::import::{import_qdpx, read_qdpx};
+use kodierwerk::exchange::{export_qdpx, import_qdpx, read_qdpx};
 use kodierwerk::model::{MemoTarget, Scope};
 use kodierwerk::project::{Project, SegmentFilter};
 
@@ -134,7 +133,7 @@ fn the_sample_project_comes_back_whole_from_qdpx() {
         "{read}"
     );
     // GUIDs survive: segments keep theirs.
-    let exported = original.exchange_bundle().unwrap();
+    let exported = original.to_bundle().unwrap();
     let mut theirs: Vec<&str> = exported.segments.iter().map(|s| s.guid.as_str()).collect();
     let mut ours: Vec<&str> = bundle.segments.iter().map(|s| s.guid.as_str()).collect();
     theirs.sort();

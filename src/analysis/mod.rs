@@ -1,11 +1,30 @@
-//! Frequencies per jobcenter and per group of jobcenters, crosstabs and co-occurrence: plain
-//! functions over a snapshot of the project, shared by the CLI and the GUI.
+//! Frequencies per jobcenter and per group of jobcenters, crosstabs, co-occurrence and typology:
+//! plain functions over a snapshot of the project ([`AnalysisData`]), shared by the CLI and the GUI.
+//! Each analysis takes a spec (its question) and returns serialisable rows (its answer); the
+//! modules are private, this facade is what the faces use.
 
-pub mod cooccurrence;
-pub mod crosstab;
-pub mod filter;
-pub mod matrix;
-pub mod typology;
+mod cooccurrence;
+mod crosstab;
+mod filter;
+mod matrix;
+mod typology;
+
+pub use cooccurrence::{
+    Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, cooccurrence,
+    overlapping_pairs, passages,
+};
+pub use crosstab::{
+    Crosstab, CrosstabColumn, CrosstabRow, CrosstabSpec, Requirement, Unit, crosstab,
+    parse_condition,
+};
+pub use filter::{
+    DocumentFilter, SegmentQuery, find_attribute, parse_assignment, parse_assignments,
+    resolve_segment_filter,
+};
+pub use matrix::{
+    Cell, Column, Columns, Matrix, MatrixSpec, Measure, NO_VALUE, Profile, Row, matrix, union_len,
+};
+pub use typology::{ProfileRow, TypeColumn, Typology, TypologySpec, separating_codes, typology};
 
 use std::collections::HashMap;
 

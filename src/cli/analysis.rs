@@ -9,12 +9,11 @@ use super::args::{
     CooccurrenceArgs, CrosstabArgs, EvidenceArgs, Format, MatrixArgs, ProfileArgs, TypologyArgs,
 };
 use super::print::{code_label, header, labelled_table, print_listing, value_of};
-use crate::analysis::cooccurrence::{self, CooccurrenceScope, CooccurrenceSpec};
-use crate::analysis::crosstab::{self, CrosstabSpec};
-use crate::analysis::filter::parse_assignments;
-use crate::analysis::matrix::{self, Columns, MatrixSpec, Measure};
-use crate::analysis::typology::{self, TypologySpec};
-use crate::analysis::{AnalysisData, DocumentTurns, load_turns};
+use crate::analysis::{
+    AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns,
+    MatrixSpec, Measure, NO_VALUE, TypologySpec, cooccurrence, crosstab, load_turns, matrix,
+    parse_assignments, parse_condition, separating_codes, typology,
+};
 use crate::model::SegmentId;
 use crate::project::{DIGITALISIERUNGSTYP, Evidence, Project};
 
@@ -28,7 +27,7 @@ pub fn run_matrix(args: MatrixArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         coder: args.coder,
         conditions: parse_assignments(&args.conditions)?,
     };
-    let m = matrix::matrix(&data, &spec)?;
+    let m = matrix(&data, &spec)?;
     print_listing(out, args.format, &m, || {
         Ok(labelled_table(
             args.format,
@@ -52,7 +51,7 @@ pub fn run_profile(args: ProfileArgs, out: &mut dyn Write) -> anyhow::Result<()>
         coder: args.coder,
         conditions: parse_assignments(&args.conditions)?,
     };
-    let m = matrix::matrix(&data, &spec)?;
+    let m = matrix(&data, &spec)?;
     let profile = m.profile(&parent).ok_or_else(|| {
         anyhow::anyhow!("the code “{parent}” has no sub-codes, so there is nothing to divide")
     })?;
@@ -84,12 +83,12 @@ pub fn run_crosstab(args: CrosstabArgs, out: &mut dyn Write) -> anyhow::Result<(
         conditions: args
             .conditions
             .iter()
-            .map(|c| crosstab::parse_condition(c))
+            .map(|c| parse_condition(c))
             .collect::<crate::Result<_>>()?,
         unit: args.unit.into(),
         coder: args.coder,
     };
-    let t = crosstab::crosstab(&data, &spec)?;
+    let t = crosstab(&data, &spec)?;
     let format = args.format;
     print_listing(out, format, &t, || {
         let mut columns = header(&["code"]);
@@ -127,7 +126,7 @@ pub fn run_cooccurrence(args: CooccurrenceArgs, out: &mut dyn Write) -> anyhow::
         scope,
         coder: args.coder,
     };
-    let c = cooccurrence::cooccurrence(&data, &spec, &turns)?;
+    let c = cooccurrence(&data, &spec, &turns)?;
     let format = args.format;
     print_listing(out, format, &c, || {
         let mut columns = header(&["code"]);
@@ -160,12 +159,9 @@ pub fn run_typology(args: TypologyArgs, out: &mut dyn Write) -> anyhow::Result<(
         coder: args.coder,
         codes: None,
     };
-    let mut t = typology::typology(&data, &spec)?;
+    let mut t = typology(&data, &spec)?;
     if let Some(n) = args.top {
-        t.rows = typology::separating_codes(&t, n)
-            .into_iter()
-            .cloned()
-            .collect();
+        t.rows = separating_codes(&t, n).into_iter().cloned().collect();
     }
     let format = args.format;
     print_listing(out, format, &t, || {
@@ -185,7 +181,7 @@ pub fn run_typology(args: TypologyArgs, out: &mut dyn Write) -> anyhow::Result<(
         }
         if !t.unassigned_jobcenters.is_empty() {
             let members = t.unassigned_jobcenters.join(", ");
-            writeln!(out, "{}: {members}", matrix::NO_VALUE)?;
+            writeln!(out, "{}: {members}", NO_VALUE)?;
         }
     }
     Ok(())

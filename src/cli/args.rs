@@ -5,10 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::cooccurrence::CooccurrenceScope;
-use crate::analysis::crosstab::Unit;
-use crate::analysis::filter::{SegmentQuery, parse_assignments};
-use crate::analysis::matrix::Measure;
+use crate::analysis::{CooccurrenceScope, Measure, SegmentQuery, Unit, parse_assignments};
 
 /// Kodierwerk: code interview transcripts, compare jobcenters, export coded segments.
 #[derive(Debug, Parser)]

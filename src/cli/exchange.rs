@@ -6,8 +6,9 @@ use anyhow::bail;
 
 use super::args::{ExportCsvArgs, ExportFileArgs, ImportFileArgs};
 use super::segments::segment_filter;
-use crate::exchange::csv::{CsvOptions, export_segments};
-use crate::exchange::refi;
+use crate::exchange::{
+    CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
+};
 use crate::project::Project;
 
 /// `export csv`: the selected segments as a CSV file.
@@ -32,21 +33,21 @@ pub fn run_export_csv(args: ExportCsvArgs, out: &mut dyn Write) -> anyhow::Resul
 /// `export qdpx`: the whole project as a REFI-QDA project.
 pub fn run_export_qdpx(args: ExportFileArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let p = Project::open(&args.project)?;
-    writeln!(out, "{}", refi::export::export_qdpx(&p, &args.out)?)?;
+    writeln!(out, "{}", export_qdpx(&p, &args.out)?)?;
     Ok(())
 }
 
 /// `export qdc`: the code system as a REFI-QDA codebook.
 pub fn run_export_qdc(args: ExportFileArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let p = Project::open(&args.project)?;
-    writeln!(out, "{}", refi::export::export_qdc(&p, &args.out)?)?;
+    writeln!(out, "{}", export_qdc(&p, &args.out)?)?;
     Ok(())
 }
 
 /// `import-qdpx`: a REFI-QDA project into this one, with its report.
 pub fn run_import_qdpx(args: ImportFileArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut p = Project::open(&args.project)?;
-    let report = refi::import::import_qdpx(&mut p, &args.file)?;
+    let report = import_qdpx(&mut p, &args.file)?;
     writeln!(out, "{}", report.to_string().trim_end())?;
     Ok(())
 }
@@ -54,7 +55,7 @@ pub fn run_import_qdpx(args: ImportFileArgs, out: &mut dyn Write) -> anyhow::Res
 /// `import-qdc`: a REFI-QDA codebook into the code system, with its report.
 pub fn run_import_qdc(args: ImportFileArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut p = Project::open(&args.project)?;
-    let report = refi::import::import_qdc(&mut p, &args.file)?;
+    let report = import_qdc(&mut p, &args.file)?;
     writeln!(out, "{}", report.to_string().trim_end())?;
     Ok(())
 }

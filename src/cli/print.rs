@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::args::Format;
-use crate::exchange::csv::{CsvOptions, SafeCsv};
+use crate::exchange::{CsvOptions, SafeCsv};
 
 /// A table as the listing commands build it: the header and the rows.
 pub type Table = (Vec<String>, Vec<Vec<String>>);

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 
 use super::args::{ImportArgs, JobcenterArgs, ListArgs, NewArgs, ProjectArgs, TextArgs};
 use super::print::{header, print_json, print_listing, value_of};
-use crate::analysis::filter::parse_assignments;
+use crate::analysis::parse_assignments;
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, Outcome, decode};
 use crate::model::Scope;

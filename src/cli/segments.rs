@@ -4,8 +4,8 @@ use std::io::Write;
 
 use super::args::{CodeArgs, Format, LogArgs, ProjectArgs, SegmentArgs, SegmentsArgs};
 use super::print::{print_json, print_rows};
-use crate::analysis::filter::resolve_segment_filter;
-use crate::exchange::csv::{CsvOptions, write_segments};
+use crate::analysis::resolve_segment_filter;
+use crate::exchange::{CsvOptions, write_segments};
 use crate::model::CharRange;
 use crate::project::{Project, SegmentFilter};
 

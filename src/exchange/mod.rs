@@ -1,6 +1,20 @@
 //! What crosses the project's border: CSV tables and PNG charts out, REFI-QDA projects and codebooks
 //! in and out. Nothing is written unless the user asks for it, and only what the user chose.
 
-pub mod csv;
-pub mod image;
-pub mod refi;
+mod csv;
+mod image;
+mod refi;
+
+pub use csv::{
+    CsvOptions, SafeCsv, export_segments, export_table, neutralise, segment_header, tab_separated,
+    write_atomically, write_segments,
+};
+pub use image::write_png;
+pub use refi::dialect::{CrLf, Dialect, Units};
+pub use refi::export::{
+    ExportSummary, choices_from_description, codebook_xml, export_qdc, export_qdpx, project_xml,
+};
+pub use refi::import::{
+    ImportCounts, ImportReport, SourceDialect, UnplacedSelection, import_qdc, import_qdpx,
+    read_qdc, read_qdpx,
+};

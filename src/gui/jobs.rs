@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::corpus::{self, FileReport, ImportOptions, decode};
-use crate::exchange::csv::{CsvOptions, export_segments};
-use crate::exchange::refi;
+use crate::exchange::{
+    CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
+};
 use crate::project::{Project, SegmentFilter};
 
 /// A message from a job's thread.
@@ -117,8 +118,8 @@ impl Jobs {
         let (sender, receiver) = channel();
         std::thread::spawn(move || {
             let result = Project::open(&project).and_then(|p| match what {
-                Exchange::Project => refi::export::export_qdpx(&p, &out),
-                Exchange::Codebook => refi::export::export_qdc(&p, &out),
+                Exchange::Project => export_qdpx(&p, &out),
+                Exchange::Codebook => export_qdc(&p, &out),
             });
             let _ = sender.send(match result {
                 Ok(summary) => Progress::Exchanged(summary.to_string()),
@@ -138,8 +139,8 @@ impl Jobs {
         let (sender, receiver) = channel();
         std::thread::spawn(move || {
             let result = Project::open(&project).and_then(|mut p| match what {
-                Exchange::Project => refi::import::import_qdpx(&mut p, &file),
-                Exchange::Codebook => refi::import::import_qdc(&mut p, &file),
+                Exchange::Project => import_qdpx(&mut p, &file),
+                Exchange::Codebook => import_qdc(&mut p, &file),
             });
             let _ = sender.send(match result {
                 Ok(report) => Progress::ExchangeImported {

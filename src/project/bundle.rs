@@ -100,7 +100,7 @@ impl fmt::Display for BundleImport {
 
 impl Project {
     /// Everything the REFI-QDA exchange carries of this project, with the GUIDs stored for it.
-    pub fn exchange_bundle(&self) -> Result<Bundle> {
+    pub fn to_bundle(&self) -> Result<Bundle> {
         // One read transaction: a consistent picture even while another process writes.
         let tx = self.conn.unchecked_transaction()?;
         let conn: &Connection = &tx;
@@ -990,12 +990,12 @@ mod tests {
     #[test]
     fn a_bundle_comes_back_whole_in_a_fresh_project() {
         let (_dir, original) = small();
-        let bundle = original.exchange_bundle().unwrap();
+        let bundle = original.to_bundle().unwrap();
         assert_eq!(bundle.segments.len(), 2);
 
         let dir = tempfile::tempdir().unwrap();
         let mut copy = Project::create(&dir.path().join("p.kodierwerk")).unwrap();
-        let empty = copy.exchange_bundle().unwrap();
+        let empty = copy.to_bundle().unwrap();
         let report = copy.import_bundle(&bundle, "REFI-QDA importiert").unwrap();
         assert_eq!(
             (
@@ -1010,7 +1010,7 @@ mod tests {
         assert!(report.skipped.is_empty(), "{report}");
         assert_eq!(report.reused.attributes, bundle.variables.len());
         assert_eq!(
-            by_names(copy.exchange_bundle().unwrap()),
+            by_names(copy.to_bundle().unwrap()),
             by_names(bundle.clone())
         );
 
@@ -1044,12 +1044,12 @@ mod tests {
         assert_eq!(copy.code_counts().unwrap(), original.code_counts().unwrap());
 
         // One undo removes it all, redo brings it back.
-        let after = copy.exchange_bundle().unwrap();
+        let after = copy.to_bundle().unwrap();
         assert_eq!(copy.undo().unwrap(), "REFI-QDA importiert");
-        assert_eq!(copy.exchange_bundle().unwrap(), empty);
+        assert_eq!(copy.to_bundle().unwrap(), empty);
         counts_agree(&copy);
         copy.redo().unwrap();
-        assert_eq!(copy.exchange_bundle().unwrap(), after);
+        assert_eq!(copy.to_bundle().unwrap(), after);
         counts_agree(&copy);
     }
 
@@ -1058,7 +1058,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         crate::corpus::sample::create_sample(&dir.path().join("a.kodierwerk")).unwrap();
         let original = Project::open(&dir.path().join("a.kodierwerk")).unwrap();
-        let bundle = original.exchange_bundle().unwrap();
+        let bundle = original.to_bundle().unwrap();
         assert!(bundle.sources.len() >= 24 && bundle.segments.len() > 50);
 
         let other = tempfile::tempdir().unwrap();
@@ -1066,7 +1066,7 @@ mod tests {
         let report = copy.import_bundle(&bundle, "Import").unwrap();
         assert!(report.skipped.is_empty(), "{report}");
         assert_eq!(report.segments, bundle.segments.len());
-        assert_eq!(by_names(copy.exchange_bundle().unwrap()), by_names(bundle));
+        assert_eq!(by_names(copy.to_bundle().unwrap()), by_names(bundle));
         assert_eq!(
             copy.jobcenters().unwrap().len(),
             original.jobcenters().unwrap().len()
@@ -1077,7 +1077,7 @@ mod tests {
     #[test]
     fn an_attribute_of_the_other_scope_is_left_out_not_doubled() {
         let (_dir, source_project) = small();
-        let mut bundle = source_project.exchange_bundle().unwrap();
+        let mut bundle = source_project.to_bundle().unwrap();
         // "Lage" describes jobcenters here; a file that has it on documents must not create a
         // second "Lage" that analyses could not tell apart.
         bundle.variables.push(Variable {
@@ -1115,7 +1115,7 @@ mod tests {
     #[test]
     fn what_does_not_fit_is_left_out_and_reported() {
         let (_dir, source_project) = small();
-        let mut bundle = source_project.exchange_bundle().unwrap();
+        let mut bundle = source_project.to_bundle().unwrap();
         let good = bundle.segments[0].clone();
         let len = bundle.sources[0].text.chars().count();
         bundle.segments.push(BundleSegment {
@@ -1199,9 +1199,9 @@ mod tests {
     #[test]
     fn a_failed_import_changes_nothing() {
         let (_dir, source_project) = small();
-        let bundle = source_project.exchange_bundle().unwrap();
+        let bundle = source_project.to_bundle().unwrap();
         let (_dir2, mut p) = project();
-        let before = p.exchange_bundle().unwrap();
+        let before = p.to_bundle().unwrap();
         let actions = p.actions(100).unwrap().len();
         // The disk "fails" at the last step, the segments.
         p.conn
@@ -1210,7 +1210,7 @@ mod tests {
             )
             .unwrap();
         assert!(p.import_bundle(&bundle, "Import").is_err());
-        assert_eq!(p.exchange_bundle().unwrap(), before);
+        assert_eq!(p.to_bundle().unwrap(), before);
         assert_eq!(p.actions(100).unwrap().len(), actions);
         let texts: i64 = p
             .conn
@@ -1222,7 +1222,7 @@ mod tests {
     #[test]
     fn taken_guids_and_odd_names_are_replaced_and_said() {
         let (_dir, source_project) = small();
-        let mut bundle = source_project.exchange_bundle().unwrap();
+        let mut bundle = source_project.to_bundle().unwrap();
         bundle.codes[1].name = "A/B".into();
         bundle.users[0].name = "  ".into();
         let (_dir2, mut p) = project();
@@ -1236,7 +1236,7 @@ mod tests {
             .unwrap();
         let report = p.import_bundle(&bundle, "Import").unwrap();
         assert!(report.to_string().contains("imported as “A-B”"), "{report}");
-        let codes = p.exchange_bundle().unwrap().codes;
+        let codes = p.to_bundle().unwrap().codes;
         let haltung = codes.iter().find(|c| c.name == "Haltung").unwrap();
         assert_ne!(haltung.guid, bundle.codes[0].guid);
         assert!(normalise_guid(&haltung.guid).is_some());

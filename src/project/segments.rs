@@ -132,14 +132,9 @@ impl Project {
         let mut n = 0;
         for (range, code, coder) in segments {
             let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
-            let coder = match coders.get(coder) {
-                Some(id) => *id,
-                None => {
-                    let id = ensure_coder(&mut change, coder, None)?;
-                    coders.insert(coder.to_owned(), id);
-                    id
-                }
-            };
+            let coder = once_per_name(&mut coders, coder, |name| {
+                ensure_coder(&mut change, name, None)
+            })?;
             insert_segment(
                 &mut change,
                 &SegmentRow::new(document, code, coder, range, &index),
@@ -160,31 +155,21 @@ impl Project {
         let text = self.document_text(document)?;
         let index = TextIndex::new(&text);
         let tx = self.conn.transaction()?;
-        let mut coders: HashMap<String, i64> = HashMap::new();
+        let mut coders: HashMap<String, CoderId> = HashMap::new();
         let mut n = 0;
         {
             let mut insert = tx.prepare_cached(INSERT_SEGMENT)?;
             for (range, code, coder) in segments {
                 let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
-                let coder_id = match coders.get(coder) {
-                    Some(id) => *id,
-                    None => {
-                        let id = match find_coder(&tx, coder)? {
-                            Some(id) => id.0,
-                            None => {
-                                let none: Option<&str> = None;
-                                tx.execute(
-                                    INSERT_CODER,
-                                    rusqlite::params![coder, new_guid(), none],
-                                )?;
-                                tx.last_insert_rowid()
-                            }
-                        };
-                        coders.insert(coder.to_owned(), id);
-                        id
+                let coder = once_per_name(&mut coders, coder, |name| {
+                    if let Some(id) = find_coder(&tx, name)? {
+                        return Ok(id);
                     }
-                };
-                let row = SegmentRow::new(document, code, CoderId(coder_id), range, &index);
+                    let none: Option<&str> = None;
+                    tx.execute(INSERT_CODER, rusqlite::params![name, new_guid(), none])?;
+                    Ok(CoderId(tx.last_insert_rowid()))
+                })?;
+                let row = SegmentRow::new(document, code, coder, range, &index);
                 insert.execute(rusqlite::params_from_iter(row.values()))?;
                 n += 1;
             }
@@ -591,6 +576,20 @@ pub(super) fn insert_segment(change: &mut Change<'_>, row: &SegmentRow<'_>) -> R
     Ok(SegmentId(id))
 }
 
+/// The coder of a name from the batch's cache, found or created by `get` on its first use.
+fn once_per_name(
+    cache: &mut HashMap<String, CoderId>,
+    name: &str,
+    get: impl FnOnce(&str) -> Result<CoderId>,
+) -> Result<CoderId> {
+    if let Some(id) = cache.get(name) {
+        return Ok(*id);
+    }
+    let id = get(name)?;
+    cache.insert(name.to_owned(), id);
+    Ok(id)
+}
+
 /// A coder's name as given, trimmed; refuses an empty one.
 fn checked_coder(name: &str) -> Result<&str> {
     match name.trim() {
@@ -638,6 +637,43 @@ mod tests {
 
     fn latest_label(p: &Project) -> String {
         p.actions(1).unwrap().remove(0).label
+    }
+
+    #[test]
+    fn in_vivo_is_one_change_that_one_undo_takes_back() {
+        let (_dir, mut p) = project();
+        let doc = document(&mut p, "Interview 1", TEXT);
+        let before = state(&p);
+        // „wir beraten persönlich“
+        let (code, segment) = p
+            .code_in_vivo(doc, CharRange::new(11, 33).unwrap(), "Anna")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.code_by_path("wir beraten persönlich").unwrap().id, code);
+        assert_eq!(p.segment(segment).unwrap().code_id, code);
+        assert_eq!(p.coders().unwrap()[0].name, "Anna");
+        assert!(latest_label(&p).starts_with("In vivo „wir beraten persönlich“"));
+        assert_undo_redo(&mut p, &before);
+        assert!(p.coders().unwrap().iter().any(|c| c.name == "Anna"));
+        p.undo().unwrap();
+        assert!(p.codes().unwrap().is_empty());
+        assert!(p.coders().unwrap().is_empty());
+
+        // The same words again reuse the code; a selection without words codes nothing.
+        p.redo().unwrap();
+        let (again, _) = p
+            .code_in_vivo(doc, CharRange::new(11, 33).unwrap(), "Ben")
+            .unwrap()
+            .unwrap();
+        assert_eq!(again, code);
+        assert_eq!(p.codes().unwrap().len(), 1);
+        let actions = p.actions(100).unwrap().len();
+        assert_eq!(
+            p.code_in_vivo(doc, CharRange::new(34, 36).unwrap(), "Anna")
+                .unwrap(),
+            None
+        );
+        assert_eq!(p.actions(100).unwrap().len(), actions);
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub fn codebook_xml(bundle: &Bundle) -> String {
 
 /// Writes the project as a QDPX file (a zip of `project.qde` and `sources/`), atomically.
 pub fn export_qdpx(project: &Project, out: &Path) -> Result<ExportSummary> {
-    let bundle = project.exchange_bundle()?;
+    let bundle = project.to_bundle()?;
     let plan = Plan::new(&bundle);
     write_atomically(out, |file| {
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
@@ -155,7 +155,7 @@ pub fn export_qdpx(project: &Project, out: &Path) -> Result<ExportSummary> {
 
 /// Writes the project's code system as a QDC codebook, atomically.
 pub fn export_qdc(project: &Project, out: &Path) -> Result<ExportSummary> {
-    let bundle = project.exchange_bundle()?;
+    let bundle = project.to_bundle()?;
     if bundle.codes.is_empty() {
         return Err(Error::EmptyCodebook);
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::matrix::{self, Columns, Matrix, MatrixSpec, Measure};
+use crate::analysis::{Columns, Matrix, MatrixSpec, Measure, matrix};
 use crate::gui::command::Command;
 use crate::gui::panes::dialogs::SaveWhat;
 use crate::gui::state::WorkbenchState;
@@ -134,7 +134,7 @@ pub fn ask_matrix(
     let latest = state
         .worker
         .ask(ui.ctx(), slot, key, state.version, move |data, _| {
-            matrix::matrix(data, &spec)
+            matrix(data, &spec)
         });
     if let Some(error) = latest.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
@@ -217,7 +217,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             .clicked()
         {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&shown_table(state, &m)));
+                .copy_text(crate::exchange::tab_separated(&shown_table(state, &m)));
             state.message = Some(tr.copied.to_owned());
         }
         if computing {

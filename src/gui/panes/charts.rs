@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use egui::{Color32, Rect, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Plot};
 
-use crate::analysis::matrix::{Matrix, Measure};
+use crate::analysis::{Matrix, Measure};
 use crate::gui::panes::analysis::{
     ask_matrix, cell_segments_ui, matrix_cell_segments, matrix_choices_ui, matrix_spec,
     measure_label,

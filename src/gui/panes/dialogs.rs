@@ -66,16 +66,16 @@ impl SaveDialog {
     fn save(&self, tr: &Tr) -> Result<String, String> {
         let path = PathBuf::from(self.path.trim());
         let result = match &self.what {
-            SaveWhat::Table(table) => crate::exchange::csv::export_table(
+            SaveWhat::Table(table) => crate::exchange::export_table(
                 &path,
                 table,
-                crate::exchange::csv::CsvOptions {
+                crate::exchange::CsvOptions {
                     delimiter: if self.semicolon { b';' } else { b',' },
                     bom: self.bom,
                 },
             )
             .map(|_| ()),
-            SaveWhat::Image(image) => crate::exchange::image::write_png(
+            SaveWhat::Image(image) => crate::exchange::write_png(
                 &path,
                 image.width() as u32,
                 image.height() as u32,

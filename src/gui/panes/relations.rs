@@ -5,9 +5,10 @@
 use egui::{RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::cooccurrence::{self, Cooccurrence, CooccurrenceScope, CooccurrenceSpec};
-use crate::analysis::crosstab::{self, CrosstabSpec, Unit};
-use crate::analysis::{DocumentTurns, load_turns};
+use crate::analysis::{
+    Cooccurrence, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns, Unit,
+    cooccurrence, crosstab, load_turns, parse_condition, passages,
+};
 use crate::gui::command::Command;
 use crate::gui::panes::analysis::{
     code_segments, coder_choice_ui, jobcenter_line, segment_list_ui,
@@ -124,7 +125,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         .collect();
     let parsed = match conditions
         .iter()
-        .map(|c| crosstab::parse_condition(c))
+        .map(|c| parse_condition(c))
         .collect::<crate::Result<Vec<_>>>()
     {
         Ok(parsed) => parsed,
@@ -148,7 +149,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         "crosstab",
         format!("{spec:?}"),
         state.version,
-        move |data, _| crosstab::crosstab(data, &spec),
+        move |data, _| crosstab(data, &spec),
     );
     let computing = latest.computing;
     let Some(table) = latest.show(ui, tr.computing) else {
@@ -307,7 +308,7 @@ pub fn cooccurrence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
             } else {
                 DocumentTurns::new()
             };
-            cooccurrence::cooccurrence(data, &spec, &turns)
+            cooccurrence(data, &spec, &turns)
         },
     );
     let computing = latest.computing;
@@ -440,7 +441,7 @@ fn open_passages(state: &mut WorkbenchState, table: &Cooccurrence, i: usize, j: 
                 }
             }
         }
-        Ok(cooccurrence::passages(&segments, a, b, scope, &turns))
+        Ok(passages(&segments, a, b, scope, &turns))
     })();
     match result {
         Ok(passages) => {

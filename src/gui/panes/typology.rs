@@ -5,7 +5,7 @@
 use egui::{Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::typology::{self, Typology, TypologySpec};
+use crate::analysis::{Typology, TypologySpec, separating_codes, typology};
 use crate::gui::command::Command;
 use crate::gui::panes::analysis::{code_segments, jobcenter_line, segment_list_ui};
 use crate::gui::panes::dialogs::SaveWhat;
@@ -109,7 +109,7 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState) {
         "typology",
         format!("{spec:?}"),
         state.version,
-        move |data, _| typology::typology(data, &spec),
+        move |data, _| typology(data, &spec),
     );
     let computing = latest.computing;
     let Some(t) = latest.show(ui, tr.computing) else {
@@ -353,7 +353,7 @@ fn evidence_ui(ui: &mut Ui, state: &mut WorkbenchState) {
 /// The types' code profiles side by side; a click on a cell lists its segments.
 fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: bool) {
     let tr = state.tr;
-    let top = typology::separating_codes(t, 5);
+    let top = separating_codes(t, 5);
     ui.strong(tr.separating_codes);
     for (i, r) in top.iter().enumerate() {
         let (Some(high), Some(low)) = (r.highest, r.lowest) else {
@@ -377,7 +377,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
         }
         if ui.button(tr.copy_table).clicked() {
             ui.ctx()
-                .copy_text(crate::exchange::csv::tab_separated(&t.table(&t.rows)));
+                .copy_text(crate::exchange::tab_separated(&t.table(&t.rows)));
             state.message = Some(tr.copied.to_owned());
         }
     });
@@ -390,7 +390,7 @@ fn profile_ui(ui: &mut Ui, state: &mut WorkbenchState, t: &Typology, computing: 
     }
     let mut order: Vec<usize> = (0..t.rows.len()).collect();
     if state.typology.by_spread {
-        order = typology::separating_codes(t, t.rows.len())
+        order = separating_codes(t, t.rows.len())
             .iter()
             .filter_map(|r| t.rows.iter().position(|x| x.code_id == r.code_id))
             .collect();
