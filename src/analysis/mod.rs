@@ -18,7 +18,10 @@ pub use crosstab::{
     Crosstab, CrosstabColumn, CrosstabRow, CrosstabSpec, Requirement, Unit, crosstab,
     parse_condition,
 };
-pub use filter::{DocumentFilter, find_attribute, parse_assignment};
+pub use filter::{
+    DocumentFilter, SegmentQuery, find_attribute, parse_assignment, parse_assignments,
+    resolve_segment_filter,
+};
 pub use matrix::{
     Cell, Column, Columns, Matrix, MatrixSpec, Measure, NO_VALUE, Profile, Row, matrix, union_len,
 };

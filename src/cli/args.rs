@@ -1,0 +1,493 @@
+//! The command line as clap reads it: [`Cli`], the subcommands and their options. A contract that
+//! scripts rely on; names, options and defaults stay as the README documents them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::{CooccurrenceScope, Measure, SegmentQuery, Unit, parse_assignments};
+
+/// Kodierwerk: code interview transcripts, compare jobcenters, export coded segments.
+#[derive(Debug, Parser)]
+#[command(name = "kodierwerk", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats of the listing commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+/// `--value` of `matrix`: what a cell counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MeasureArg {
+    Segments,
+    Documents,
+    Percent,
+    Coverage,
+    /// Percent of the code's segments (over all columns) that fall in the column.
+    RowPercent,
+    /// Percent of the column's segments that fall on the code.
+    ColumnPercent,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(value: MeasureArg) -> Self {
+        match value {
+            MeasureArg::Segments => Measure::Segments,
+            MeasureArg::Documents => Measure::Documents,
+            MeasureArg::Percent => Measure::Percent,
+            MeasureArg::Coverage => Measure::Coverage,
+            MeasureArg::RowPercent => Measure::RowPercent,
+            MeasureArg::ColumnPercent => Measure::ColumnPercent,
+        }
+    }
+}
+
+/// `--unit` of `crosstab`: segments or documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    Segments,
+    Documents,
+}
+
+impl From<UnitArg> for Unit {
+    fn from(value: UnitArg) -> Self {
+        match value {
+            UnitArg::Segments => Unit::Segments,
+            UnitArg::Documents => Unit::Documents,
+        }
+    }
+}
+
+/// `--scope` of `cooccurrence`: where two codes meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// Segments whose characters overlap (counts pairs of segments).
+    Overlap,
+    /// Segments starting in the same speaker turn (counts turns).
+    Turn,
+    /// Segments in the same document (counts documents).
+    Document,
+}
+
+impl From<ScopeArg> for CooccurrenceScope {
+    fn from(value: ScopeArg) -> Self {
+        match value {
+            ScopeArg::Overlap => CooccurrenceScope::Overlap,
+            ScopeArg::Turn => CooccurrenceScope::Turn,
+            ScopeArg::Document => CooccurrenceScope::Document,
+        }
+    }
+}
+
+/// Every subcommand: the workbench, or one of the headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the desktop workbench on a project (without one: the last project, or the sample project).
+    Gui {
+        project: Option<PathBuf>,
+        /// Who is coding (remembered for the next start).
+        #[arg(long)]
+        coder: Option<String>,
+    },
+    #[command(flatten)]
+    Headless(Headless),
+}
+
+/// The commands that run without the workbench.
+#[derive(Debug, Subcommand)]
+pub enum Headless {
+    /// Create a new, empty project file.
+    New(NewArgs),
+    /// Bring a REFI-QDA project (.qdpx) from MAXQDA, ATLAS.ti, NVivo or QualCoder into the
+    /// project, and report what came in, how positions were read and what was left out.
+    #[command(name = "import-qdpx")]
+    ImportQdpx(ImportFileArgs),
+    /// Bring a REFI-QDA codebook (.qdc) into the code system.
+    #[command(name = "import-qdc")]
+    ImportQdc(ImportFileArgs),
+    /// Import transcripts (.txt, .md; folders: the transcripts directly inside).
+    Import(ImportArgs),
+    /// Create a new project holding the sample corpus, the default codebook and a demo coding.
+    Sample(ProjectArgs),
+    /// Create a project of generated transcripts and codings, for trying the program at scale.
+    Generate(GenerateArgs),
+    /// Make a seeded series of coding changes, reporting each (for crash-safety tests).
+    #[command(hide = true)]
+    Exercise(ExerciseArgs),
+    /// Write generated transcripts (.txt) into a folder, for trying imports at scale.
+    GenerateCorpus(GenerateCorpusArgs),
+    /// List the documents.
+    Docs(ListArgs),
+    /// Print a document's stored text exactly, with nothing added.
+    Text(TextArgs),
+    /// Show the code tree with segment counts.
+    Codes(ListArgs),
+    /// Create a code (and any missing parents), e.g. "Arbeitslogik/Sozialberatung".
+    AddCode(AddCodeArgs),
+    /// Create a jobcenter or change its attributes (an empty value removes one).
+    Jobcenter(JobcenterArgs),
+    /// List the jobcenters with their attributes.
+    Jobcenters(ListArgs),
+    /// Code a passage: characters START to END (end exclusive) of a document.
+    Code(CodeArgs),
+    /// List coded segments (a code includes its sub-codes).
+    Segments(SegmentsArgs),
+    /// Count codes per jobcenter or per attribute value.
+    Matrix(MatrixArgs),
+    /// How the segments of a code divide among its sub-codes in each jobcenter or group, in percent:
+    /// the numbers of the workbench's profile chart.
+    Profile(ProfileArgs),
+    /// Count codes (with their sub-codes) under conditions on attributes, one column per condition.
+    Crosstab(CrosstabArgs),
+    /// Count how often two codes meet: overlapping segments, the same speaker turn, or the same document.
+    Cooccurrence(CooccurrenceArgs),
+    /// Compare the code profiles of the types (Digitalisierungstyp or another choice attribute).
+    Typology(TypologyArgs),
+    /// List, link or unlink the segments that justify a jobcenter's Digitalisierungstyp.
+    Evidence(EvidenceArgs),
+    /// Write data out of the project.
+    #[command(subcommand)]
+    Export(Export),
+    /// Show or write the memo of the project, a jobcenter, a document, a code or a segment.
+    Memo(MemoArgs),
+    /// Undo the latest change.
+    Undo(ProjectArgs),
+    /// Redo the change undone last.
+    Redo(ProjectArgs),
+    /// Show the latest changes (the action log).
+    Log(LogArgs),
+}
+
+/// `export csv|qdpx|qdc`.
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// Coded segments as CSV, one row per segment.
+    Csv(ExportCsvArgs),
+    /// The whole project as a REFI-QDA project (.qdpx) for other QDA programs.
+    Qdpx(ExportFileArgs),
+    /// The code system as a REFI-QDA codebook (.qdc).
+    Qdc(ExportFileArgs),
+}
+
+// The option structs below carry no doc comment of their own: clap would show it in place of the
+// subcommand's text.
+
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    pub project: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    pub project: PathBuf,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    pub project: PathBuf,
+    /// `default` (the study's codebook), `empty`, or a codebook file (TOML).
+    #[arg(long, default_value = "default")]
+    pub codebook: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportFileArgs {
+    pub project: PathBuf,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub project: PathBuf,
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The jobcenter of every file (created if new); overrides the front matter.
+    #[arg(long)]
+    pub jobcenter: Option<String>,
+    /// A document attribute for every file, e.g. --attr Rolle=Führungskraft.
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<String>,
+    /// Read the files in this encoding instead of detecting it (UTF-8, UTF-16LE, windows-1252, ISO-8859-15, …).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    pub project: PathBuf,
+    #[arg(long, default_value_t = 20)]
+    pub documents: usize,
+    /// Characters per transcript.
+    #[arg(long, default_value_t = 30_000)]
+    pub chars: usize,
+    /// Coded segments per transcript.
+    #[arg(long, default_value_t = 200)]
+    pub segments: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExerciseArgs {
+    pub project: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 100)]
+    pub steps: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateCorpusArgs {
+    pub folder: PathBuf,
+    #[arg(long, default_value_t = 100)]
+    pub documents: usize,
+    #[arg(long, default_value_t = 40_000)]
+    pub chars: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    pub project: PathBuf,
+    /// The document's number or name.
+    #[arg(long)]
+    pub doc: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AddCodeArgs {
+    pub project: PathBuf,
+    pub path: String,
+    #[arg(long, value_name = "#RRGGBB")]
+    pub color: Option<String>,
+    /// The coding rule, in Markdown.
+    #[arg(long, default_value = "")]
+    pub description: String,
+}
+
+#[derive(Debug, Args)]
+pub struct JobcenterArgs {
+    pub project: PathBuf,
+    pub name: String,
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    pub project: PathBuf,
+    #[arg(long)]
+    pub doc: String,
+    #[arg(long)]
+    pub start: usize,
+    #[arg(long)]
+    pub end: usize,
+    #[arg(long)]
+    pub code: String,
+    #[arg(long)]
+    pub coder: String,
+    #[arg(long, default_value = "")]
+    pub memo: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentsArgs {
+    pub project: PathBuf,
+    #[command(flatten)]
+    pub filter: SegmentArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    pub project: PathBuf,
+    /// `jobcenter`, or an attribute such as Trägerschaft, Lage, Digitalisierungstyp, Rolle.
+    #[arg(long, default_value = "jobcenter")]
+    pub by: String,
+    #[arg(long, value_enum, default_value_t = MeasureArg::Segments)]
+    pub value: MeasureArg,
+    #[arg(long)]
+    pub coder: Option<String>,
+    /// Only documents with this attribute value; repeat for more (same attribute: either value).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    pub project: PathBuf,
+    /// The parent code, e.g. Arbeitslogik; without it, the top-level codes.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// `jobcenter`, or an attribute such as Trägerschaft, Lage, Digitalisierungstyp.
+    #[arg(long, default_value = "jobcenter")]
+    pub by: String,
+    #[arg(long)]
+    pub coder: Option<String>,
+    /// Only documents with this attribute value; repeat for more (same attribute: either value).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CrosstabArgs {
+    pub project: PathBuf,
+    /// A column: attribute values that must all hold, e.g. 'Trägerschaft=zkT,Lage=Land'; repeat for more columns.
+    #[arg(long = "condition", value_name = "ATTRIBUTE=VALUE[,ATTRIBUTE=VALUE]")]
+    pub conditions: Vec<String>,
+    /// Count coded segments, or documents in which the code occurs.
+    #[arg(long, value_enum, default_value_t = UnitArg::Segments)]
+    pub unit: UnitArg,
+    /// Only segments of this coder.
+    #[arg(long)]
+    pub coder: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CooccurrenceArgs {
+    pub project: PathBuf,
+    #[arg(long, value_enum, default_value_t = ScopeArg::Overlap)]
+    pub scope: ScopeArg,
+    /// Only segments of this coder (without one, segments of all coders meet).
+    #[arg(long)]
+    pub coder: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TypologyArgs {
+    pub project: PathBuf,
+    /// The attribute whose values are the types: a jobcenter or document attribute with fixed values.
+    #[arg(long, default_value = crate::project::DIGITALISIERUNGSTYP)]
+    pub attribute: String,
+    /// Only segments of this coder.
+    #[arg(long)]
+    pub coder: Option<String>,
+    /// Only the N codes that separate the types most, by spread.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    pub project: PathBuf,
+    #[arg(long)]
+    pub jobcenter: String,
+    /// Link this segment (of one of the jobcenter's documents) as evidence.
+    #[arg(long, value_name = "SEGMENT_ID", conflicts_with = "unlink")]
+    pub link: Option<i64>,
+    /// Why the passage justifies the type (for a segment already linked: its new note).
+    #[arg(long, requires = "link", default_value = "")]
+    pub note: String,
+    /// Remove this segment from the evidence (the segment stays).
+    #[arg(long, value_name = "SEGMENT_ID")]
+    pub unlink: Option<i64>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    pub project: PathBuf,
+    pub out: PathBuf,
+    /// `,`, `;` (German Excel) or `tab`.
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// Start the file with a byte order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+    #[command(flatten)]
+    pub filter: SegmentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportFileArgs {
+    pub project: PathBuf,
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MemoArgs {
+    pub project: PathBuf,
+    #[command(flatten)]
+    pub target: MemoTargetArgs,
+    /// The new memo (Markdown); an empty text removes it. Without it, the memo is printed.
+    #[arg(long)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    pub project: PathBuf,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// Which segments: every option may be repeated; an empty option means all.
+#[derive(Debug, Args, Default)]
+pub struct SegmentArgs {
+    /// A code path; its sub-codes count too.
+    #[arg(long = "code", value_name = "PATH")]
+    pub codes: Vec<String>,
+    #[arg(long = "jobcenter", value_name = "NAME")]
+    pub jobcenters: Vec<String>,
+    #[arg(long = "doc", value_name = "DOC")]
+    pub documents: Vec<String>,
+    #[arg(long = "coder", value_name = "NAME")]
+    pub coders: Vec<String>,
+    /// Only documents with this attribute value (jobcenter or document attribute).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+}
+
+impl SegmentArgs {
+    /// The options as the core's query of plain names.
+    pub fn query(&self) -> anyhow::Result<SegmentQuery> {
+        Ok(SegmentQuery {
+            codes: self.codes.clone(),
+            jobcenters: self.jobcenters.clone(),
+            documents: self.documents.clone(),
+            coders: self.coders.clone(),
+            conditions: parse_assignments(&self.conditions)?,
+        })
+    }
+}
+
+/// Whose memo: exactly one of the options.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MemoTargetArgs {
+    #[arg(long = "project-memo")]
+    pub project_memo: bool,
+    #[arg(long)]
+    pub jobcenter: Option<String>,
+    #[arg(long)]
+    pub doc: Option<String>,
+    #[arg(long)]
+    pub code: Option<String>,
+    #[arg(long)]
+    pub segment: Option<i64>,
+}

@@ -1,0 +1,192 @@
+//! Commands on the project and its cases: `new`, `import`, `sample`, `docs`, `text`, `jobcenter`,
+//! `jobcenters`.
+
+use std::io::Write;
+
+use anyhow::{Context, bail};
+
+use super::args::{ImportArgs, JobcenterArgs, ListArgs, NewArgs, ProjectArgs, TextArgs};
+use super::print::{header, print_json, print_listing, value_of};
+use crate::analysis::parse_assignments;
+use crate::coding::codebook;
+use crate::corpus::{self, ImportOptions, Outcome, decode};
+use crate::model::Scope;
+use crate::project::Project;
+
+/// `new`: an empty project, with the default codebook, none, or one from a file.
+pub fn run_new(args: NewArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let NewArgs { project, codebook } = args;
+    let entries = match codebook.as_str() {
+        "default" => codebook::default_codebook()?,
+        "empty" => Vec::new(),
+        file => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("the codebook {file} cannot be read"))?;
+            codebook::parse(&text, file)?
+        }
+    };
+    let mut p = Project::create(&project)?;
+    let added = if entries.is_empty() {
+        0
+    } else {
+        p.add_codebook(&entries, "Codebuch übernommen")?
+    };
+    writeln!(out, "created {} with {added} codes", project.display())?;
+    Ok(())
+}
+
+/// `import`: transcripts into the project, one report line per file.
+pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let encoding = match args.encoding {
+        Some(name) => Some(decode::encoding_by_name(&name).with_context(|| {
+            format!("“{name}” is not an encoding this program knows; try UTF-8, UTF-16LE, windows-1252 or ISO-8859-15")
+        })?),
+        None => None,
+    };
+    let options = ImportOptions {
+        jobcenter: args.jobcenter,
+        attributes: parse_assignments(&args.attrs)?,
+        encoding,
+    };
+    let mut p = Project::open(&args.project)?;
+    let reports = corpus::import_paths(&mut p, &args.paths, &options);
+    if args.format == super::args::Format::Json {
+        print_json(out, &reports)?;
+    } else {
+        for report in &reports {
+            match &report.outcome {
+                Outcome::Imported {
+                    document,
+                    name,
+                    jobcenter,
+                    encoding,
+                    detected_by,
+                    chars,
+                    turns,
+                } => writeln!(
+                    out,
+                    "imported  {}: document {document} “{name}” in {jobcenter}, {chars} characters, {turns} turns, {encoding} ({detected_by})",
+                    report.file
+                )?,
+                Outcome::Refused { reason } => {
+                    writeln!(out, "refused   {}: {reason}", report.file)?
+                }
+            }
+        }
+    }
+    let refused = reports.iter().filter(|r| !r.imported()).count();
+    if reports.is_empty() {
+        bail!("no transcripts (.txt, .md) found in the given paths");
+    }
+    if refused > 0 {
+        bail!(
+            "{refused} of {} files were refused (see the report above); the others were imported",
+            reports.len()
+        );
+    }
+    Ok(())
+}
+
+/// `sample`: a new project with the sample corpus and its demo coding.
+pub fn run_sample(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let summary = corpus::sample::create_sample(&args.project)?;
+    writeln!(
+        out,
+        "created {} with {} jobcenters, {} documents, {} codes and {} coded segments",
+        args.project.display(),
+        summary.jobcenters,
+        summary.documents,
+        summary.codes,
+        summary.segments
+    )?;
+    Ok(())
+}
+
+/// `docs`: the documents with their document attributes.
+pub fn run_docs(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let p = Project::open(&args.project)?;
+    let docs = p.documents()?;
+    print_listing(out, args.format, &docs, || {
+        let attributes = attribute_names(&p, Scope::Document)?;
+        let mut columns = header(&[
+            "id",
+            "name",
+            "jobcenter",
+            "chars",
+            "turns",
+            "segments",
+            "encoding",
+        ]);
+        columns.extend(attributes.iter().cloned());
+        let rows = docs
+            .iter()
+            .map(|d| {
+                let mut row = vec![
+                    d.id.to_string(),
+                    d.name.clone(),
+                    d.jobcenter.clone(),
+                    d.chars.to_string(),
+                    d.turns.to_string(),
+                    d.segments.to_string(),
+                    d.encoding.clone(),
+                ];
+                row.extend(attributes.iter().map(|a| value_of(&d.attributes, a)));
+                row
+            })
+            .collect();
+        Ok((columns, rows))
+    })
+}
+
+/// `text`: a document's stored text, byte for byte.
+pub fn run_text(args: TextArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let p = Project::open(&args.project)?;
+    let id = p.resolve_document(&args.doc)?;
+    out.write_all(p.document_text(id)?.as_bytes())?;
+    Ok(())
+}
+
+/// `jobcenter`: creates a jobcenter or changes its attributes.
+pub fn run_jobcenter(args: JobcenterArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let (_, created) = p.set_jobcenter(&args.name, &parse_assignments(&args.attrs)?)?;
+    let jobcenter = p.jobcenter(&args.name)?;
+    let values: Vec<String> = jobcenter
+        .attributes
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    writeln!(
+        out,
+        "{} jobcenter “{}” {}",
+        if created { "created" } else { "updated" },
+        jobcenter.name,
+        values.join(", ")
+    )?;
+    Ok(())
+}
+
+/// `jobcenters`: the jobcenters with their attributes.
+pub fn run_jobcenters(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let p = Project::open(&args.project)?;
+    let jobcenters = p.jobcenters()?;
+    print_listing(out, args.format, &jobcenters, || {
+        let attributes = attribute_names(&p, Scope::Jobcenter)?;
+        let mut columns = header(&["id", "name", "documents"]);
+        columns.extend(attributes.iter().cloned());
+        let rows = jobcenters
+            .iter()
+            .map(|j| {
+                let mut row = vec![j.id.to_string(), j.name.clone(), j.documents.to_string()];
+                row.extend(attributes.iter().map(|a| value_of(&j.attributes, a)));
+                row
+            })
+            .collect();
+        Ok((columns, rows))
+    })
+}
+
+/// The names of the attributes of a scope, in the project's order.
+fn attribute_names(p: &Project, scope: Scope) -> anyhow::Result<Vec<String>> {
+    Ok(p.attributes(scope)?.into_iter().map(|a| a.name).collect())
+}
