@@ -11,7 +11,7 @@ use egui::{Pos2, RawInput, Rect, Vec2};
 use kodierwerk::corpus::{ImportOptions, import_paths};
 use kodierwerk::exchange::{CsvOptions, export_segments};
 use kodierwerk::gui::KodierwerkApp;
-use kodierwerk::gui::state::{CentralView, Settings};
+use kodierwerk::gui::{CentralView, Settings};
 use kodierwerk::project::{Project, SegmentFilter};
 use kodierwerk::workload::corpus::{generate_project, write_corpus};
 
