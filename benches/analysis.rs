@@ -11,8 +11,8 @@ use kodierwerk::analysis::{
 };
 use kodierwerk::model::range::CharRange;
 use kodierwerk::model::{
-    Code, CodeId, Coder, CoderId, DocumentId, DocumentInfo, Jobcenter, JobcenterId, SegmentSpan,
-    Turn,
+    Code, CodeId, CodePath, Coder, CoderId, DocumentId, DocumentInfo, Jobcenter, JobcenterId,
+    SegmentSpan, Turn,
 };
 
 const DOCUMENTS: usize = 1000;
@@ -40,7 +40,7 @@ fn data() -> (AnalysisData, DocumentTurns) {
             id: CodeId(i + 1),
             parent: (i % 10 != 0).then_some(CodeId(i / 10 * 10 + 1)),
             name: format!("C{i}"),
-            path: format!("C{}/C{i}", i / 10 * 10),
+            path: CodePath::parse(&format!("C{}/C{i}", i / 10 * 10)).unwrap(),
             depth: usize::from(i % 10 != 0),
             color: "#3B6FB6".into(),
             description: String::new(),
