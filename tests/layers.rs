@@ -117,6 +117,104 @@ fn no_module_uses_a_layer_above_its_own() {
     assert!(crossings.is_empty(), "{}", crossings.join("\n"));
 }
 
+/// The GUI's own layers: each part of `src/gui` and the parts it may use.
+const GUI_LAYERS: &[(&str, &[&str])] = &[
+    ("i18n", &[]),
+    ("jobs", &[]),
+    ("analysis_worker", &[]),
+    ("request", &["jobs"]),
+    ("state", &["request", "i18n", "jobs", "analysis_worker"]),
+    ("widgets", &["state", "request", "i18n", "jobs"]),
+    (
+        "panes",
+        &[
+            "state",
+            "request",
+            "widgets",
+            "i18n",
+            "jobs",
+            "analysis_worker",
+        ],
+    ),
+    (
+        "app",
+        &[
+            "panes",
+            "state",
+            "request",
+            "widgets",
+            "i18n",
+            "jobs",
+            "analysis_worker",
+        ],
+    ),
+];
+
+/// The identifiers that follow `prefix` in a piece of Rust.
+fn names_after(code: &str, prefix: &str) -> BTreeSet<String> {
+    code.match_indices(prefix)
+        .filter(|(at, _)| {
+            !code[..*at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+        })
+        .map(|(at, _)| {
+            code[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .filter(|name: &String| !name.is_empty())
+        .collect()
+}
+
+#[test]
+fn no_part_of_the_gui_uses_one_above_it_and_no_pane_another() {
+    let gui = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui");
+    let mut files = Vec::new();
+    rust_files(&gui, &mut files);
+    let mut crossings = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&gui).unwrap();
+        let part = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_str()
+            .unwrap()
+            .trim_end_matches(".rs");
+        if part == "mod" {
+            continue;
+        }
+        let code = production_code(&std::fs::read_to_string(file).unwrap());
+        let mut used = names_after(&code, "crate::gui::");
+        let nested = relative.components().count() > 1;
+        if nested {
+            let sibling = names_after(&code, "super::");
+            if part == "panes" && relative.file_name().unwrap() != "mod.rs" && !sibling.is_empty() {
+                crossings.push(format!(
+                    "{} uses another pane: {sibling:?}",
+                    relative.display()
+                ));
+            }
+        } else {
+            used.extend(names_after(&code, "super::"));
+        }
+        let (_, allowed) = GUI_LAYERS
+            .iter()
+            .find(|(name, _)| *name == part)
+            .unwrap_or_else(|| panic!("src/gui/{part} is not in GUI_LAYERS"));
+        for name in used {
+            if name != part && !allowed.contains(&name.as_str()) {
+                crossings.push(format!("{} uses gui::{name}", relative.display()));
+            }
+        }
+    }
+    assert!(crossings.is_empty(), "{}", crossings.join("\n"));
+}
+
 #[test]
 fn the_check_sees_both_forms_of_use() {
     let named = modules_named(
