@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use kodierwerk::analysis::{
     AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns,
-    MatrixSpec, Measure, Unit, cooccurrence, crosstab, matrix,
+    MatrixSpec, Measure, TableWords, Unit, cooccurrence, crosstab, matrix,
 };
 use kodierwerk::model::range::CharRange;
 use kodierwerk::model::{
@@ -146,6 +146,7 @@ fn main() {
         conditions: Vec::new(),
         unit: Unit::Documents,
         coder: None,
+        words: TableWords::default(),
     };
     time("crosstab of 1,000,000 segments", "under 1 s", || {
         crosstab(&data, &spec).unwrap();
@@ -155,6 +156,7 @@ fn main() {
         measure: Measure::Segments,
         coder: None,
         conditions: Vec::new(),
+        words: TableWords::default(),
     };
     time(
         &format!("matrix of 1,000,000 segments, 60 codes × {JOBCENTERS} jobcenters"),

@@ -7,7 +7,7 @@ mod common;
 use common::settle;
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kodierwerk::gui::KodierwerkApp;
 use kodierwerk::model::MemoTarget;
 use kodierwerk::project::{Project, SegmentFilter};
@@ -56,6 +56,7 @@ fn arbeitslogik_in_first_column(
         conditions,
         unit: kodierwerk::analysis::Unit::Segments,
         coder: None,
+        words: kodierwerk::analysis::TableWords::default(),
     };
     let table = kodierwerk::analysis::crosstab(data, &spec).unwrap();
     let row = table
@@ -428,6 +429,18 @@ fn the_workbench_speaks_english_on_request() {
     assert!(h.query_by_label("Documents").is_some());
     assert!(h.query_by_label("Code system").is_some());
     assert!(h.query_by_label("Dokumente").is_none());
+
+    // The words the analyses add to their tables follow the language too.
+    h.get_by_label("Analysis").click();
+    settle(&mut h);
+    let cells: Vec<String> = h
+        .root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.contains(" × "))
+        .collect();
+    assert!(cells.iter().any(|l| l.contains(" × Total: ")), "{cells:?}");
+    assert!(!cells.iter().any(|l| l.contains("Gesamt")), "{cells:?}");
 }
 
 #[test]
@@ -445,6 +458,7 @@ fn the_code_matrix_shows_the_core_numbers_and_opens_the_segments_behind_a_cell()
         measure: kodierwerk::analysis::Measure::Segments,
         coder: None,
         conditions: Vec::new(),
+        words: kodierwerk::analysis::TableWords::default(),
     };
     let m = kodierwerk::analysis::matrix(&data, &spec).unwrap();
     let row = m
@@ -576,6 +590,7 @@ fn the_code_matrix_sorts_folds_saves_as_csv_and_copies_to_the_clipboard() {
             measure: kodierwerk::analysis::Measure::Segments,
             coder: None,
             conditions: Vec::new(),
+            words: kodierwerk::analysis::TableWords::default(),
         },
     )
     .unwrap();

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::AnalysisData;
 use super::filter::{DocumentFilter, parse_assignment};
+use super::{AnalysisData, TableWords};
 use crate::model::error::{Error, Result};
 use crate::model::{CodePath, DocumentId};
 
@@ -33,6 +33,8 @@ pub struct CrosstabSpec {
     pub unit: Unit,
     /// Only segments of this coder.
     pub coder: Option<String>,
+    /// What the column over all documents is called.
+    pub words: TableWords,
 }
 
 /// One attribute of a condition with the values it may take.
@@ -134,7 +136,7 @@ pub fn crosstab(data: &AnalysisData, spec: &CrosstabSpec) -> Result<Crosstab> {
         column_documents.push(ids);
     }
     let all = CrosstabColumn {
-        label: "Gesamt".into(),
+        label: spec.words.total.clone(),
         conditions: Vec::new(),
         documents: data.documents.len(),
     };

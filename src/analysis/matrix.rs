@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::AnalysisData;
 use super::filter::{DocumentFilter, find_attribute};
+use super::{AnalysisData, TableWords};
 use crate::model::CodePath;
 use crate::model::error::Result;
 use crate::model::range::CharRange;
@@ -59,6 +59,8 @@ pub struct MatrixSpec {
     pub coder: Option<String>,
     /// Only documents that meet these `ATTRIBUTE=VALUE` conditions.
     pub conditions: Vec<(String, String)>,
+    /// What the added columns and rows are called.
+    pub words: TableWords,
 }
 
 /// The measures of one cell.
@@ -138,6 +140,9 @@ pub struct Matrix {
     /// The documents of each column: what a click on a cell opens.
     #[serde(skip)]
     pub column_documents: Vec<Vec<DocumentId>>,
+    /// What the added columns and rows are called, as the spec said.
+    #[serde(skip)]
+    pub words: TableWords,
 }
 
 impl Matrix {
@@ -161,7 +166,7 @@ impl Matrix {
             row.push(r.total.show(self.measure));
             table.push(row);
         }
-        let mut documents = vec!["(Dokumente)".to_owned()];
+        let mut documents = vec![self.words.documents.clone()];
         documents.extend(self.columns.iter().map(|c| c.documents.to_string()));
         documents.push(self.all.documents.to_string());
         table.push(documents);
@@ -265,15 +270,12 @@ impl Matrix {
     }
 }
 
-/// The label of the column for documents that have no value for the grouping attribute.
-pub const NO_VALUE: &str = "(ohne Wert)";
-
 /// Computes the code matrix.
 pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
     let filter = DocumentFilter::new(&data.attributes, &spec.conditions)?;
     let coder = data.coder_id(spec.coder.as_deref())?;
     let documents = filter.documents(data);
-    let (by, labels, column_of) = group(data, &spec.by, &documents)?;
+    let (by, labels, column_of) = group(data, &spec.by, &documents, &spec.words.no_value)?;
 
     let mut columns: Vec<Column> = labels
         .iter()
@@ -292,7 +294,7 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
         column.chars += doc.chars;
     }
     let all = Column {
-        label: "Gesamt".into(),
+        label: spec.words.total.clone(),
         documents: documents.len(),
         chars: documents.iter().map(|d| d.chars).sum(),
     };
@@ -420,6 +422,7 @@ pub fn matrix(data: &AnalysisData, spec: &MatrixSpec) -> Result<Matrix> {
         all,
         rows,
         column_documents,
+        words: spec.words.clone(),
     })
 }
 
@@ -430,6 +433,7 @@ fn group(
     data: &AnalysisData,
     by: &Columns,
     documents: &[&crate::model::DocumentInfo],
+    no_value: &str,
 ) -> Result<Grouping> {
     match by {
         Columns::Jobcenter => {
@@ -492,7 +496,7 @@ fn group(
                 column_of.insert(doc.id, index.unwrap_or(usize::MAX));
             }
             if needs_empty {
-                labels.push(NO_VALUE.into());
+                labels.push(no_value.to_owned());
                 let empty = labels.len() - 1;
                 for index in column_of.values_mut() {
                     if *index == usize::MAX {
@@ -701,6 +705,7 @@ mod tests {
             measure: Measure::Segments,
             coder: None,
             conditions: Vec::new(),
+            words: TableWords::default(),
         };
         let m = matrix(&data, &spec).unwrap();
         let chains = data.ancestor_chains(&data.code_index());
@@ -792,6 +797,7 @@ mod sort_tests {
                 row("C", 0, 3),
             ],
             column_documents: vec![Vec::new()],
+            words: TableWords::default(),
         };
         let names = |order: Vec<usize>| -> Vec<&str> {
             order.iter().map(|&i| m.rows[i].code.as_str()).collect()
@@ -837,6 +843,7 @@ mod snapshot_tests {
             measure: Measure::Segments,
             coder: None,
             conditions: Vec::new(),
+            words: TableWords::default(),
         };
         let m = matrix(&data, &spec).unwrap();
         assert_eq!(m.columns.len(), data.jobcenters.len());

@@ -61,6 +61,7 @@ impl Matrix {
 mod tests {
     use super::super::matrix::{Cell, Column, Measure, Row};
     use super::*;
+    use crate::analysis::TableWords;
     use crate::model::CodePath;
 
     fn matrix() -> Matrix {
@@ -95,6 +96,7 @@ mod tests {
                 row("AB/b1", 1, 5),
             ],
             column_documents: vec![Vec::new()],
+            words: TableWords::default(),
         }
     }
 

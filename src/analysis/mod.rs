@@ -9,6 +9,7 @@ mod filter;
 mod matrix;
 mod matrix_rows;
 mod typology;
+mod words;
 
 pub use cooccurrence::{
     Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, cooccurrence,
@@ -23,9 +24,10 @@ pub use filter::{
     resolve_segment_filter,
 };
 pub use matrix::{
-    Cell, Column, Columns, Matrix, MatrixSpec, Measure, NO_VALUE, Profile, Row, matrix, union_len,
+    Cell, Column, Columns, Matrix, MatrixSpec, Measure, Profile, Row, matrix, union_len,
 };
 pub use typology::{ProfileRow, TypeColumn, Typology, TypologySpec, separating_codes, typology};
+pub use words::TableWords;
 
 use std::collections::HashMap;
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::AnalysisData;
 use super::filter::find_attribute;
+use super::{AnalysisData, TableWords};
 use crate::model::error::{Error, Result};
 use crate::model::{AttributeKind, CodeId, CodePath, DocumentId, JobcenterId, Scope};
 use crate::project::DIGITALISIERUNGSTYP;
@@ -21,6 +21,8 @@ pub struct TypologySpec {
     pub coder: Option<String>,
     /// Only these codes' rows (each still counted with its sub-codes); `None` for all codes.
     pub codes: Option<Vec<CodeId>>,
+    /// What the added row of the table is called.
+    pub words: TableWords,
 }
 
 impl Default for TypologySpec {
@@ -29,6 +31,7 @@ impl Default for TypologySpec {
             attribute: DIGITALISIERUNGSTYP.to_owned(),
             coder: None,
             codes: None,
+            words: TableWords::default(),
         }
     }
 }
@@ -84,6 +87,9 @@ pub struct Typology {
     pub unassigned_jobcenters: Vec<String>,
     /// Documents without a type, counted in no column.
     pub unassigned_documents: usize,
+    /// What the added row of the table is called, as the spec said.
+    #[serde(skip)]
+    pub words: TableWords,
 }
 
 impl Typology {
@@ -101,7 +107,7 @@ impl Typology {
             line.push(format!("{:.1}", r.spread));
             table.push(line);
         }
-        let mut documents = vec!["(Dokumente)".to_owned()];
+        let mut documents = vec![self.words.documents.clone()];
         documents.extend(self.types.iter().map(|t| t.documents.to_string()));
         documents.push(String::new());
         table.push(documents);
@@ -299,6 +305,7 @@ pub fn typology(data: &AnalysisData, spec: &TypologySpec) -> Result<Typology> {
         rows,
         unassigned_jobcenters,
         unassigned_documents,
+        words: spec.words.clone(),
     })
 }
 

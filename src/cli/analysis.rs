@@ -11,7 +11,7 @@ use super::args::{
 use super::print::{code_label, header, labelled_table, print_listing, value_of};
 use crate::analysis::{
     AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns,
-    MatrixSpec, Measure, NO_VALUE, TypologySpec, cooccurrence, crosstab, load_turns, matrix,
+    MatrixSpec, Measure, TableWords, TypologySpec, cooccurrence, crosstab, load_turns, matrix,
     parse_assignments, parse_condition, separating_codes, typology,
 };
 use crate::model::SegmentId;
@@ -26,6 +26,7 @@ pub fn run_matrix(args: MatrixArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         measure: args.value.into(),
         coder: args.coder,
         conditions: parse_assignments(&args.conditions)?,
+        words: TableWords::default(),
     };
     let m = matrix(&data, &spec)?;
     print_listing(out, args.format, &m, || {
@@ -50,6 +51,7 @@ pub fn run_profile(args: ProfileArgs, out: &mut dyn Write) -> anyhow::Result<()>
         measure: Measure::Segments,
         coder: args.coder,
         conditions: parse_assignments(&args.conditions)?,
+        words: TableWords::default(),
     };
     let m = matrix(&data, &spec)?;
     let profile = m.profile(&parent).ok_or_else(|| {
@@ -87,6 +89,7 @@ pub fn run_crosstab(args: CrosstabArgs, out: &mut dyn Write) -> anyhow::Result<(
             .collect::<crate::Result<_>>()?,
         unit: args.unit.into(),
         coder: args.coder,
+        words: TableWords::default(),
     };
     let t = crosstab(&data, &spec)?;
     let format = args.format;
@@ -158,6 +161,7 @@ pub fn run_typology(args: TypologyArgs, out: &mut dyn Write) -> anyhow::Result<(
         attribute: args.attribute,
         coder: args.coder,
         codes: None,
+        words: TableWords::default(),
     };
     let mut t = typology(&data, &spec)?;
     if let Some(n) = args.top {
@@ -181,7 +185,7 @@ pub fn run_typology(args: TypologyArgs, out: &mut dyn Write) -> anyhow::Result<(
         }
         if !t.unassigned_jobcenters.is_empty() {
             let members = t.unassigned_jobcenters.join(", ");
-            writeln!(out, "{}: {members}", NO_VALUE)?;
+            writeln!(out, "{}: {members}", t.words.no_value)?;
         }
     }
     Ok(())

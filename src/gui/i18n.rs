@@ -2,12 +2,25 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::TableWords;
+
 /// The language of the workbench.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
     De,
     En,
+}
+
+impl Tr {
+    /// The words the analyses write into their tables, in this language.
+    pub fn table_words(&self) -> TableWords {
+        TableWords {
+            no_value: self.no_value.into(),
+            total: self.total.into(),
+            documents: self.documents_row.into(),
+        }
+    }
 }
 
 impl Lang {
@@ -21,6 +34,9 @@ impl Lang {
 
 /// The strings of one language.
 pub struct Tr {
+    pub no_value: &'static str,
+    pub total: &'static str,
+    pub documents_row: &'static str,
     pub edit_note: &'static str,
     pub add_attribute_hint: &'static str,
     pub add_attribute: &'static str,
@@ -210,6 +226,9 @@ pub struct Tr {
 }
 
 pub static DE: Tr = Tr {
+    no_value: "(ohne Wert)",
+    total: "Gesamt",
+    documents_row: "(Dokumente)",
     edit_note: "Notiz",
     add_attribute_hint: "Merkmal und Wert anklicken: wird mit „und“ an die Bedingung angehängt",
     add_attribute: "+ Merkmal",
@@ -399,6 +418,9 @@ pub static DE: Tr = Tr {
 };
 
 pub static EN: Tr = Tr {
+    no_value: "(no value)",
+    total: "Total",
+    documents_row: "(documents)",
     edit_note: "Note",
     add_attribute_hint: "Click an attribute and a value: appended to the condition with “and”",
     add_attribute: "+ Attribute",

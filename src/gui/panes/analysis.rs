@@ -61,7 +61,7 @@ pub fn analysis_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut AnalysisV
     view.coder = coder.clone();
     view.conditions = conditions.clone();
 
-    let spec = matrix_spec(&by, measure, coder, conditions);
+    let spec = matrix_spec(&by, measure, coder, conditions, tr.table_words());
     forget_stale(&mut view.opened, &mut view.opened_for, state.version, &spec);
     let (result, computing) = ask_matrix(ui, state, "matrix", spec);
     let Some(m) = result else {

@@ -123,7 +123,7 @@ pub fn charts_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut ChartsView)
     } else {
         measure
     };
-    let spec = matrix_spec(&by, spec_measure, coder, conditions);
+    let spec = matrix_spec(&by, spec_measure, coder, conditions, tr.table_words());
     forget_stale(
         &mut view.opened,
         &mut view.opened_for,

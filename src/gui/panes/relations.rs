@@ -130,6 +130,7 @@ pub fn crosstab_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Relations
         conditions: parsed,
         unit: view.unit,
         coder: view.crosstab_coder.clone(),
+        words: tr.table_words(),
     };
     forget_stale(
         &mut view.crosstab_opened,

@@ -100,6 +100,7 @@ pub fn typology_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut TypologyV
         attribute,
         coder,
         codes: None,
+        words: tr.table_words(),
     };
     forget_stale(&mut view.opened, &mut view.opened_for, state.version, &spec);
     let latest = state.worker.ask(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use egui::Ui;
 
 use super::segment_list::code_segments;
-use crate::analysis::{Columns, Matrix, MatrixSpec, Measure, matrix};
+use crate::analysis::{Columns, Matrix, MatrixSpec, Measure, TableWords, matrix};
 use crate::gui::state::WorkbenchState;
 use crate::model::Segment;
 
@@ -36,12 +36,14 @@ pub fn matrix_spec(
     measure: Measure,
     coder: Option<String>,
     conditions: Vec<(String, String)>,
+    words: TableWords,
 ) -> MatrixSpec {
     MatrixSpec {
         by: Columns::parse(by),
         measure,
         coder,
         conditions,
+        words,
     }
 }
 
