@@ -99,6 +99,21 @@ impl fmt::Display for BundleImport {
 }
 
 impl Project {
+    /// Only the code system as the REFI-QDA exchange carries it (a codebook): reads the codes and
+    /// their memos, none of the texts.
+    pub fn codebook_bundle(&self) -> Result<Bundle> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut stmt = tx
+            .prepare("SELECT target_kind, target_id, text FROM memos WHERE target_kind = 'code'")?;
+        let memos = stmt
+            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Bundle {
+            codes: bundle_codes(&tx, &memos)?,
+            ..Bundle::default()
+        })
+    }
+
     /// Everything the REFI-QDA exchange carries of this project, with the GUIDs stored for it.
     pub fn to_bundle(&self) -> Result<Bundle> {
         // One read transaction: a consistent picture even while another process writes.
@@ -119,19 +134,7 @@ impl Project {
             .collect::<rusqlite::Result<Vec<_>>>()?
         };
 
-        let code_guids = guids(conn, "codes")?;
-        let code_guid = |id: CodeId| code_guids.get(&id.0).cloned().unwrap_or_default();
-        let codes = codes::codes(conn)?
-            .into_iter()
-            .map(|c| BundleCode {
-                guid: code_guid(c.id),
-                parent: c.parent.map(code_guid),
-                name: c.name,
-                color: c.color,
-                description: c.description,
-                memo: memo("code", c.id.0).unwrap_or_default(),
-            })
-            .collect();
+        let codes = bundle_codes(conn, &memos)?;
 
         let attribute_guids = guids(conn, "attributes")?;
         let mut variables = Vec::new();
@@ -290,6 +293,29 @@ fn memo_texts(conn: &Connection) -> Result<HashMap<(String, i64), String>> {
     let mut stmt = conn.prepare("SELECT target_kind, target_id, text FROM memos")?;
     let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The code tree as the exchange carries it, with the codes' GUIDs and memos.
+fn bundle_codes(
+    conn: &Connection,
+    memos: &HashMap<(String, i64), String>,
+) -> Result<Vec<BundleCode>> {
+    let code_guids = guids(conn, "codes")?;
+    let code_guid = |id: CodeId| code_guids.get(&id.0).cloned().unwrap_or_default();
+    Ok(codes::codes(conn)?
+        .into_iter()
+        .map(|c| BundleCode {
+            guid: code_guid(c.id),
+            parent: c.parent.map(code_guid),
+            memo: memos
+                .get(&("code".to_owned(), c.id.0))
+                .cloned()
+                .unwrap_or_default(),
+            name: c.name,
+            color: c.color,
+            description: c.description,
+        })
+        .collect())
 }
 
 /// The stored GUIDs of one table's rows by row id.
@@ -1057,9 +1083,18 @@ mod tests {
     fn the_sample_project_survives_the_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         crate::corpus::sample::create_sample(&dir.path().join("a.kodierwerk")).unwrap();
-        let original = Project::open(&dir.path().join("a.kodierwerk")).unwrap();
+        let mut original = Project::open(&dir.path().join("a.kodierwerk")).unwrap();
+        let code = original.codes().unwrap()[1].id;
+        original
+            .set_memo(&MemoTarget::Code(code), "Abgrenzung klären")
+            .unwrap();
         let bundle = original.to_bundle().unwrap();
         assert!(bundle.sources.len() >= 24 && bundle.segments.len() > 50);
+        // The codebook alone is the same code tree, memos included, with nothing else read.
+        let codebook = original.codebook_bundle().unwrap();
+        assert!(bundle.codes.iter().any(|c| c.memo == "Abgrenzung klären"));
+        assert_eq!(codebook.codes, bundle.codes);
+        assert!(codebook.sources.is_empty() && codebook.users.is_empty());
 
         let other = tempfile::tempdir().unwrap();
         let mut copy = Project::create(&other.path().join("a.kodierwerk")).unwrap();

@@ -155,7 +155,7 @@ pub fn export_qdpx(project: &Project, out: &Path) -> Result<ExportSummary> {
 
 /// Writes the project's code system as a QDC codebook, atomically.
 pub fn export_qdc(project: &Project, out: &Path) -> Result<ExportSummary> {
-    let bundle = project.to_bundle()?;
+    let bundle = project.codebook_bundle()?;
     if bundle.codes.is_empty() {
         return Err(Error::EmptyCodebook);
     }
