@@ -227,3 +227,75 @@ fn an_export_killed_midway_leaves_no_half_csv() {
     // The project was only read.
     assert_consistent(&project);
 }
+
+#[test]
+fn a_batch_coding_killed_midway_is_all_there_or_not_at_all() {
+    let s = Scratch::new();
+    let base = s.path("base.kodierwerk");
+    let b = base.to_str().unwrap();
+    kw_ok(["new", b]);
+    let file = s.file("interview.txt", transcript(3, 40_000).as_bytes());
+    kw_ok(["import", b, file.to_str().unwrap(), "--jobcenter", "Nord"]);
+    let chars = Project::open(&base).unwrap().documents().unwrap()[0].chars;
+    let mut rng = Rng::new(11);
+    let batch: String = (0..10_000)
+        .map(|i| {
+            let start = rng.below(chars - 1000);
+            format!(
+                "{{\"doc\": 1, \"start\": {start}, \"end\": {}, \"code\": \"Arbeitslogik/Sozialberatung\", \"coder\": \"{}\"}}\n",
+                start + 1 + rng.below(900),
+                ["Anna", "Ben"][i % 2]
+            )
+        })
+        .collect();
+    let codings = s.file("batch.jsonl", batch.as_bytes());
+    // Unkilled, the batch codes whole.
+    let whole = s.path("whole.kodierwerk");
+    copy_project(&base, &whole);
+    kw_ok([
+        "code",
+        whole.to_str().unwrap(),
+        "--from",
+        codings.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        Project::open(&whole)
+            .unwrap()
+            .segments(&SegmentFilter::default())
+            .unwrap()
+            .len(),
+        10_000
+    );
+    let mut outcomes = (0, 0);
+    for round in 0..6 {
+        let path = s.path(&format!("batch-{round}.kodierwerk"));
+        copy_project(&base, &path);
+        run_and_kill(
+            &[
+                "code",
+                path.to_str().unwrap(),
+                "--from",
+                codings.to_str().unwrap(),
+            ],
+            Duration::from_millis(100 + rng.below(3000) as u64),
+        );
+        assert_consistent(&path);
+        let project = Project::open(&path).unwrap();
+        let latest = project.actions(1).unwrap().remove(0).label;
+        match project.segments(&SegmentFilter::default()).unwrap().len() {
+            0 => {
+                outcomes.0 += 1;
+                assert!(!latest.contains("Stapel"), "{latest}");
+            }
+            10_000 => {
+                outcomes.1 += 1;
+                assert_eq!(latest, "10000 Segmente als Stapel codiert");
+            }
+            n => panic!("round {round}: {n} of 10,000 segments after a killed batch"),
+        }
+    }
+    eprintln!(
+        "killed batches: {} left nothing, {} were complete",
+        outcomes.0, outcomes.1
+    );
+}

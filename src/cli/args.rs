@@ -136,7 +136,8 @@ pub enum Headless {
     Jobcenter(JobcenterArgs),
     /// List the jobcenters with their attributes.
     Jobcenters(ListArgs),
-    /// Code a passage: characters START to END (end exclusive) of a document.
+    /// Code a passage: characters START to END (end exclusive) of a document; or, with --from, a
+    /// whole batch as one change.
     Code(CodeArgs),
     /// List coded segments (a code includes its sub-codes).
     Segments(SegmentsArgs),
@@ -289,18 +290,26 @@ pub struct JobcenterArgs {
 #[derive(Debug, Args)]
 pub struct CodeArgs {
     pub project: PathBuf,
-    #[arg(long)]
-    pub doc: String,
-    #[arg(long)]
-    pub start: usize,
-    #[arg(long)]
-    pub end: usize,
-    #[arg(long)]
-    pub code: String,
-    #[arg(long)]
-    pub coder: String,
-    #[arg(long, default_value = "")]
+    #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+    pub doc: Option<String>,
+    #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+    pub start: Option<usize>,
+    #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+    pub end: Option<usize>,
+    #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+    pub code: Option<String>,
+    #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+    pub coder: Option<String>,
+    #[arg(long, default_value = "", conflicts_with = "from")]
     pub memo: String,
+    /// Code every line of FILE (`-`: standard input) as one change: JSON lines
+    /// {"doc": …, "start": …, "end": …, "code": …, "coder": …, "memo": …}, or CSV with --csv.
+    /// All are checked first; one bad line refuses the batch.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Read --from as CSV with a header row: doc,start,end,code,coder[,memo].
+    #[arg(long, requires = "from")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,27 +1,70 @@
 //! Commands on coded segments and the action log: `code`, `segments`, `undo`, `redo`, `log`.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::Context;
 
 use super::args::{CodeArgs, Format, LogArgs, ProjectArgs, SegmentArgs, SegmentsArgs};
 use super::print::{print_json, print_rows};
 use crate::analysis::resolve_segment_filter;
-use crate::exchange::{CsvOptions, write_segments};
+use crate::exchange::{CsvOptions, read_codings, write_segments};
 use crate::model::CharRange;
 use crate::project::{Project, SegmentFilter};
 
-/// `code`: codes a passage of a document.
+/// `code`: codes a passage of a document, or a batch of passages.
 pub fn run_code(args: CodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(file) = &args.from {
+        return run_code_batch(&args.project, file, args.csv, out);
+    }
+    let (Some(doc), Some(start), Some(end), Some(code), Some(coder)) =
+        (args.doc, args.start, args.end, args.code, args.coder)
+    else {
+        anyhow::bail!(
+            "name the passage with --doc, --start, --end, --code and --coder, or a batch with --from"
+        );
+    };
     let mut p = Project::open(&args.project)?;
-    let document = p.resolve_document(&args.doc)?;
-    let code = p.code_by_path(&args.code)?;
+    let document = p.resolve_document(&doc)?;
+    let code = p.code_by_path(&code)?;
     let id = p.apply_code(
         document,
-        CharRange::new(args.start, args.end)?,
+        CharRange::new(start, end)?,
         code.id,
-        &args.coder,
+        &coder,
         &args.memo,
     )?;
     writeln!(out, "created segment {id}")?;
+    Ok(())
+}
+
+/// `code --from FILE`: a batch of codings, checked whole, coded as one change.
+fn run_code_batch(
+    project: &Path,
+    file: &Path,
+    csv: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut p = Project::open(project)?;
+    let text = if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("the codings on standard input are not UTF-8 text")?;
+        text
+    } else {
+        std::fs::read_to_string(file)
+            .with_context(|| format!("{} cannot be read as UTF-8 text", file.display()))?
+    };
+    let codings = read_codings(&text, csv)?;
+    if codings.is_empty() {
+        anyhow::bail!("{} holds no codings; nothing was coded", file.display());
+    }
+    let n = p.code_batch(&codings)?;
+    writeln!(
+        out,
+        "coded {n} segments as one change (one undo takes them all back)"
+    )?;
     Ok(())
 }
 

@@ -1,10 +1,12 @@
 //! What crosses the project's border: CSV tables and PNG charts out, REFI-QDA projects and codebooks
 //! in and out. Nothing is written unless the user asks for it, and only what the user chose.
 
+mod batch;
 mod csv;
 mod image;
 mod refi;
 
+pub use batch::read_codings;
 pub use csv::{
     CsvOptions, SafeCsv, export_segments, export_table, neutralise, segment_header, tab_separated,
     write_atomically, write_segments,

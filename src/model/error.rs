@@ -63,6 +63,8 @@ pub enum Error {
     UnknownCoder(String),
     #[error("no segment number {0} in this project")]
     UnknownSegment(i64),
+    #[error("line {line}: {reason}. Nothing was coded: a batch is coded whole or not at all.")]
+    BadBatchLine { line: usize, reason: String },
     #[error("“{0}” is not a usable code path: {1}")]
     BadCodePath(String, &'static str),
     #[error("a code “{0}” exists already at that place in the code system")]

@@ -248,3 +248,31 @@ fn serialize_values<S: serde::Serializer>(
     }
     map.end()
 }
+
+/// One coding of a batch, as a script names it: a document by name or number, a code by path.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCoding {
+    #[serde(deserialize_with = "name_or_number")]
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    pub code: String,
+    pub coder: String,
+    #[serde(default)]
+    pub memo: String,
+}
+
+/// A document reference written as `"HS-01"` or as its number `3`.
+fn name_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Reference {
+        Name(String),
+        Number(u64),
+    }
+    Ok(match <Reference as serde::Deserialize>::deserialize(d)? {
+        Reference::Name(name) => name,
+        Reference::Number(n) => n.to_string(),
+    })
+}

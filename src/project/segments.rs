@@ -10,7 +10,7 @@ use crate::coding::in_vivo::in_vivo_name;
 use crate::model::error::{Error, Result};
 use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{
-    Code, CodeId, CodePath, Coder, CoderId, DocumentId, JobcenterId, Segment, SegmentId,
+    Code, CodeId, CodePath, Coder, CoderId, DocumentId, JobcenterId, NewCoding, Segment, SegmentId,
     SegmentSpan, turn_at,
 };
 
@@ -117,6 +117,73 @@ impl Project {
             "In vivo „{path}“ in „{doc_name}“ codiert ({range})"
         ))?;
         Ok(Some((code, segment)))
+    }
+
+    /// Codes a batch as one change (one undo), after checking every coding first: a document, code
+    /// or range that does not fit refuses the whole batch, naming the line (the number beside each
+    /// coding) where it stands, and nothing changes. Returns how many segments were coded.
+    pub fn code_batch(&mut self, codings: &[(usize, NewCoding)]) -> Result<usize> {
+        let bad = |line: usize, error: Error| Error::BadBatchLine {
+            line,
+            reason: error.to_string(),
+        };
+        let mut documents: HashMap<&str, DocumentId> = HashMap::new();
+        let mut texts: HashMap<DocumentId, String> = HashMap::new();
+        let mut codes: HashMap<&str, CodeId> = HashMap::new();
+        let mut checked = Vec::with_capacity(codings.len());
+        for (line, coding) in codings {
+            let document = match documents.get(coding.doc.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = self
+                        .resolve_document(&coding.doc)
+                        .map_err(|e| bad(*line, e))?;
+                    documents.insert(&coding.doc, id);
+                    id
+                }
+            };
+            if !texts.contains_key(&document) {
+                texts.insert(document, self.document_text(document)?);
+            }
+            let code = match codes.get(coding.code.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = self
+                        .code_by_path(&coding.code)
+                        .map_err(|e| bad(*line, e))?
+                        .id;
+                    codes.insert(&coding.code, id);
+                    id
+                }
+            };
+            checked_coder(&coding.coder).map_err(|e| bad(*line, e))?;
+            checked.push((*line, document, code));
+        }
+        let indexes: HashMap<DocumentId, TextIndex<'_>> = texts
+            .iter()
+            .map(|(id, text)| (*id, TextIndex::new(text)))
+            .collect();
+        let mut rows = Vec::with_capacity(codings.len());
+        for ((line, coding), (_, document, code)) in codings.iter().zip(&checked) {
+            let index = &indexes[document];
+            let range = CharRange::within(coding.start, coding.end, index.char_len())
+                .map_err(|e| bad(*line, e.into()))?;
+            rows.push((coding, *document, *code, range, index));
+        }
+        let mut change = self.change()?;
+        let mut coders: HashMap<String, CoderId> = HashMap::new();
+        for (coding, document, code, range, index) in &rows {
+            let coder = once_per_name(&mut coders, coding.coder.trim(), |name| {
+                ensure_coder(&mut change, name, None)
+            })?;
+            insert_segment(
+                &mut change,
+                &SegmentRow::new(*document, *code, coder, *range, index).memo(&coding.memo),
+            )?;
+        }
+        let n = rows.len();
+        change.commit(&format!("{n} Segmente als Stapel codiert"))?;
+        Ok(n)
     }
 
     /// Codes many ranges of one document in one change (generated data, batch coding).
