@@ -131,6 +131,25 @@ impl<'c> Change<'c> {
     }
 }
 
+/// Appends `n` done entries that change nothing (no rows), padded to the size of a coding's entry.
+pub(super) fn append_generated(conn: &mut Connection, n: usize) -> Result<()> {
+    let padding = "x".repeat(600);
+    let changes = format!(
+        r#"[{{"table":"memos","id":0,"before":null,"after":null,"generated":"{padding}"}}]"#
+    );
+    let tx = conn.transaction()?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO actions (at, label, changes, state) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'erzeugt', ?1, 'done')",
+        )?;
+        for _ in 0..n {
+            insert.execute([&changes])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// Undoes the latest change that is not undone yet; returns its label.
 pub fn undo(conn: &mut Connection) -> Result<String> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -153,6 +153,12 @@ impl Project {
         Ok(())
     }
 
+    /// Appends `n` entries to the action log that change nothing, each about as large as a
+    /// coding's: a long history for benchmarks, never on a researcher's data.
+    pub fn append_generated_history(&mut self, n: usize) -> Result<()> {
+        log::append_generated(&mut self.conn, n)
+    }
+
     /// Runs SQLite's own consistency check; `ok` when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
@@ -272,7 +278,37 @@ pub(crate) fn new_guid() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::CharRange;
+    use crate::model::{CharRange, MemoTarget};
+
+    #[test]
+    fn a_long_generated_history_changes_nothing_and_undo_reaches_through_it() {
+        let (_dir, mut project) = super::testing::project();
+        let doc = super::testing::document(&mut project, "d", "Größe und Maß");
+        let code = project.add_code("A", None, "").unwrap();
+        project.append_generated_history(3).unwrap();
+        let before = super::testing::state(&project);
+        project
+            .apply_code(doc, CharRange::new(0, 5).unwrap(), code, "Anna", "")
+            .unwrap();
+        project.undo().unwrap();
+        assert_eq!(super::testing::state(&project), before);
+        for _ in 0..3 {
+            assert_eq!(project.undo().unwrap(), "erzeugt");
+            assert_eq!(super::testing::state(&project), before);
+        }
+        // A new change ends the redo history: the undone entries are gone, through the index.
+        project.set_memo(&MemoTarget::Project, "neu").unwrap();
+        assert!(project.redo().is_err());
+        assert_eq!(
+            project
+                .actions(100)
+                .unwrap()
+                .iter()
+                .filter(|a| a.undone)
+                .count(),
+            0
+        );
+    }
 
     #[test]
     fn a_new_project_reopens_with_its_version_and_marker() {

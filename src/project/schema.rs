@@ -7,10 +7,10 @@
 pub const APPLICATION_ID: i32 = 0x4B44_574B;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 3;
+pub const CURRENT_VERSION: i64 = 4;
 
 /// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Version 1: the foundation.
 ///
@@ -196,6 +196,12 @@ CREATE TABLE type_evidence (
 CREATE INDEX type_evidence_segment ON type_evidence (segment_id);
 "#;
 
+/// Version 4: the undone changes found by an index, so that a commit, which ends the redo history,
+/// no longer reads the whole action log to find them.
+const V4: &str = r#"
+CREATE INDEX actions_undone ON actions (id) WHERE state = 'undone';
+"#;
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
@@ -242,7 +248,7 @@ mod tests {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, CURRENT_VERSION);
         assert_eq!(
             project.code_counts().unwrap()[&crate::model::CodeId(1)],
             (1, 1)

@@ -1,0 +1,130 @@
+//! What one change costs as a project grows: the core's `apply_code` (with its commit), a memo
+//! edit, a recode and an undo, each timed 200 times, p50 and p99, on projects of 0, 100,000 and
+//! (with `KODIERWERK_BENCH_FULL=1`) 1,000,000 segments with as many entries in the action log; and
+//! a batch of 100,000 codings (`kodierwerk code --from`) read and coded as one change.
+//!
+//! `cargo bench --bench coding` (a few minutes; the data is generated, deterministic by seed)
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use kodierwerk::exchange::read_codings;
+use kodierwerk::model::{CharRange, CodeId, DocumentId, SegmentId};
+use kodierwerk::project::Project;
+use kodierwerk::workload::corpus::{Rng, generate_project};
+
+const ROUNDS: usize = 200;
+
+fn percentile(times: &mut [Duration], p: f64) -> f64 {
+    times.sort();
+    let i = ((times.len() as f64 - 1.0) * p).round() as usize;
+    times[i].as_secs_f64() * 1000.0
+}
+
+fn report(size: &str, what: &str, mut times: Vec<Duration>) {
+    println!(
+        "{size}: {what}: p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.99)
+    );
+}
+
+fn timed(mut step: impl FnMut(usize)) -> Vec<Duration> {
+    (0..ROUNDS)
+        .map(|i| {
+            let start = Instant::now();
+            step(i);
+            start.elapsed()
+        })
+        .collect()
+}
+
+/// A project of `documents` transcripts with 1,000 segments each and as many log entries.
+fn project(dir: &Path, documents: usize) -> Project {
+    let path = dir.join(format!("p{documents}.kodierwerk"));
+    generate_project(&path, documents.max(1), 40_000, 1_000 * documents.min(1), 5).unwrap();
+    let mut project = Project::open(&path).unwrap();
+    project.append_generated_history(1_000 * documents).unwrap();
+    project
+}
+
+fn changes(dir: &Path, documents: usize) {
+    let size = format!(
+        "{} segments, {} log entries",
+        1_000 * documents,
+        1_000 * documents
+    );
+    let mut p = project(dir, documents);
+    let code = p.codes().unwrap()[1].id;
+    let other: CodeId = p.codes().unwrap()[2].id;
+    let doc = DocumentId(1);
+    let len = p.document(doc).unwrap().chars;
+    let mut rng = Rng::new(9);
+    let mut coded: Vec<SegmentId> = Vec::new();
+    let apply = timed(|_| {
+        let start = rng.below(len - 300);
+        let range = CharRange::new(start, start + 1 + rng.below(250)).unwrap();
+        coded.push(p.apply_code(doc, range, code, "Anna", "").unwrap());
+    });
+    report(&size, "apply_code", apply);
+    let memo = timed(|i| {
+        p.set_segment_memo(coded[i], &format!("Memo {i}")).unwrap();
+    });
+    report(&size, "memo edit", memo);
+    let recode = timed(|i| p.update_segment(coded[i], None, Some(other)).unwrap());
+    report(&size, "recode", recode);
+    let undo = timed(|_| {
+        p.undo().unwrap();
+    });
+    report(&size, "undo", undo);
+}
+
+fn batch(dir: &Path) {
+    let path = dir.join("batch.kodierwerk");
+    generate_project(&path, 24, 40_000, 0, 3).unwrap();
+    let mut rng = Rng::new(4);
+    let text: String = (0..100_000)
+        .map(|i| {
+            let start = rng.below(39_000);
+            format!(
+                "{{\"doc\": {}, \"start\": {start}, \"end\": {}, \"code\": \"Arbeitslogik/Sozialberatung\", \"coder\": \"{}\"}}\n",
+                1 + rng.below(24),
+                start + 1 + rng.below(600),
+                ["Anna", "Ben"][i % 2]
+            )
+        })
+        .collect();
+    let mut times = Vec::new();
+    for run in 0..3 {
+        let copy = dir.join(format!("batch-{run}.kodierwerk"));
+        std::fs::copy(&path, &copy).unwrap();
+        let mut project = Project::open(&copy).unwrap();
+        let start = Instant::now();
+        let codings = read_codings(&text, false).unwrap();
+        assert_eq!(project.code_batch(&codings).unwrap(), 100_000);
+        times.push(start.elapsed());
+    }
+    times.sort();
+    println!(
+        "batch of 100,000 codings (JSON lines read and coded as one change): median {:.2} s (runs: {})",
+        times[1].as_secs_f64(),
+        times
+            .iter()
+            .map(|t| format!("{:.2} s", t.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::env::var_os("KODIERWERK_BENCH_FULL").is_some();
+    for documents in [0, 100, 1_000] {
+        if documents == 1_000 && !full {
+            println!("(1,000,000 segments: set KODIERWERK_BENCH_FULL=1)");
+            continue;
+        }
+        changes(dir.path(), documents);
+    }
+    batch(dir.path());
+}
