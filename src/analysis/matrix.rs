@@ -758,47 +758,62 @@ mod tests {
     }
 }
 
+/// A matrix of one jobcenter column `JC`, its total labelled `total`, with these rows (path,
+/// depth, segments), for unit tests.
+#[cfg(test)]
+pub(super) fn one_column(total: &str, rows: &[(&str, usize, usize)]) -> Matrix {
+    let column = Column {
+        label: "JC".into(),
+        documents: 1,
+        chars: 1,
+    };
+    let rows = rows
+        .iter()
+        .map(|&(code, depth, segments)| {
+            let cell = Cell {
+                segments,
+                ..Cell::default()
+            };
+            Row {
+                code: CodePath::parse(code).unwrap(),
+                depth,
+                cells: vec![cell],
+                own: vec![cell],
+                total: cell,
+            }
+        })
+        .collect();
+    Matrix {
+        by: "jobcenter".into(),
+        measure: Measure::Segments,
+        all: Column {
+            label: total.into(),
+            ..column.clone()
+        },
+        columns: vec![column],
+        rows,
+        column_documents: vec![Vec::new()],
+        words: TableWords::default(),
+    }
+}
+
 #[cfg(test)]
 mod sort_tests {
     use super::*;
 
-    fn row(code: &str, depth: usize, segments: usize) -> Row {
-        let cell = Cell {
-            segments,
-            ..Cell::default()
-        };
-        Row {
-            code: CodePath::parse(code).unwrap(),
-            depth,
-            cells: vec![cell],
-            own: vec![cell],
-            total: cell,
-        }
-    }
-
     #[test]
     fn sorting_keeps_sub_codes_under_their_parent() {
-        let column = Column {
-            label: "JC".into(),
-            documents: 1,
-            chars: 1,
-        };
-        let m = Matrix {
-            by: "jobcenter".into(),
-            measure: Measure::Segments,
-            columns: vec![column.clone()],
-            all: column,
-            rows: vec![
-                row("A", 0, 3),
-                row("A/a1", 1, 1),
-                row("A/a2", 1, 2),
-                row("B", 0, 5),
-                row("B/b1", 1, 5),
-                row("C", 0, 3),
+        let m = one_column(
+            "JC",
+            &[
+                ("A", 0, 3),
+                ("A/a1", 1, 1),
+                ("A/a2", 1, 2),
+                ("B", 0, 5),
+                ("B/b1", 1, 5),
+                ("C", 0, 3),
             ],
-            column_documents: vec![Vec::new()],
-            words: TableWords::default(),
-        };
+        );
         let names = |order: Vec<usize>| -> Vec<&str> {
             order.iter().map(|&i| m.rows[i].code.as_str()).collect()
         };

@@ -59,45 +59,19 @@ impl Matrix {
 
 #[cfg(test)]
 mod tests {
-    use super::super::matrix::{Cell, Column, Measure, Row};
     use super::*;
-    use crate::analysis::TableWords;
-    use crate::model::CodePath;
 
     fn matrix() -> Matrix {
-        let row = |code: &str, depth: usize, segments: usize| {
-            let cell = Cell {
-                segments,
-                ..Cell::default()
-            };
-            Row {
-                code: CodePath::parse(code).unwrap(),
-                depth,
-                cells: vec![cell],
-                own: vec![cell],
-                total: cell,
-            }
-        };
-        let column = |label: &str| Column {
-            label: label.into(),
-            documents: 1,
-            chars: 1,
-        };
-        Matrix {
-            by: "jobcenter".into(),
-            measure: Measure::Segments,
-            columns: vec![column("JC")],
-            all: column("Gesamt"),
-            rows: vec![
-                row("A", 0, 3),
-                row("A/a1", 1, 1),
-                row("A/a2", 1, 2),
-                row("AB", 0, 5),
-                row("AB/b1", 1, 5),
+        super::super::matrix::one_column(
+            "Gesamt",
+            &[
+                ("A", 0, 3),
+                ("A/a1", 1, 1),
+                ("A/a2", 1, 2),
+                ("AB", 0, 5),
+                ("AB/b1", 1, 5),
             ],
-            column_documents: vec![Vec::new()],
-            words: TableWords::default(),
-        }
+        )
     }
 
     fn names(m: &Matrix, rows: Vec<usize>) -> Vec<&str> {
