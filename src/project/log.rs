@@ -69,7 +69,7 @@ impl<'c> Change<'c> {
         sql: &str,
         values: &[&dyn rusqlite::ToSql],
     ) -> Result<i64> {
-        self.tx.execute(sql, values)?;
+        self.tx.prepare_cached(sql)?.execute(values)?;
         let id = self.tx.last_insert_rowid();
         let after = snapshot(&self.tx, table, id)?;
         self.rows.push(RowChange {
@@ -90,7 +90,7 @@ impl<'c> Change<'c> {
         values: &[&dyn rusqlite::ToSql],
     ) -> Result<()> {
         let before = snapshot(&self.tx, table, id)?;
-        self.tx.execute(sql, values)?;
+        self.tx.prepare_cached(sql)?.execute(values)?;
         let after = snapshot(&self.tx, table, id)?;
         self.rows.push(RowChange {
             table: table.to_owned(),
