@@ -348,8 +348,8 @@ impl KodierwerkApp {
                     }
                     ui.separator();
                     if ui
-                        .add_enabled(has, egui::Button::new(tr.import_exchange_dots))
-                        .on_hover_text(tr.import_exchange_hint)
+                        .add_enabled(has, egui::Button::new(tr.import_refi_dots))
+                        .on_hover_text(tr.import_refi_hint)
                         .clicked()
                     {
                         self.dialog = Dialog::ImportRefi(PathDialog {

@@ -262,12 +262,12 @@ pub fn dialogs_ui(
                 });
         }
         Dialog::ImportRefi(d) => {
-            egui::Window::new(tr.import_exchange_title)
+            egui::Window::new(tr.import_refi_title)
                 .collapsible(false)
                 .pivot(egui::Align2::CENTER_CENTER)
                 .default_pos(ctx.content_rect().center())
                 .show(&ctx, |ui| {
-                    ui.label(tr.import_exchange_hint);
+                    ui.label(tr.import_refi_hint);
                     ui.horizontal(|ui| {
                         ui.label(tr.file);
                         ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0))
@@ -314,7 +314,7 @@ pub fn dialogs_ui(
 pub fn refi_report_ui(ui: &mut Ui, report: &str, tr: &Tr) -> bool {
     let mut open = true;
     let mut close = false;
-    egui::Window::new(tr.exchange_report)
+    egui::Window::new(tr.refi_report)
         .open(&mut open)
         .pivot(egui::Align2::CENTER_CENTER)
         .default_pos(ui.ctx().content_rect().center())
