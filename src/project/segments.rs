@@ -142,8 +142,8 @@ impl Project {
                     id
                 }
             };
-            if !texts.contains_key(&document) {
-                texts.insert(document, self.document_text(document)?);
+            if let std::collections::hash_map::Entry::Vacant(entry) = texts.entry(document) {
+                entry.insert(self.document_text(document)?);
             }
             let code = match codes.get(coding.code.as_str()) {
                 Some(id) => *id,
