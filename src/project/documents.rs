@@ -135,7 +135,7 @@ impl Project {
     fn query_documents(&self, only: Option<DocumentId>) -> Result<Vec<DocumentInfo>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.name, d.jobcenter_id, j.name, d.source_name, d.encoding, t.char_len,
-                    (SELECT count(*) FROM turns u WHERE u.document_id = d.id),
+                    (SELECT count(*) FROM text_turns u WHERE u.text_id = d.text_id),
                     (SELECT coalesce(sum(n), 0) FROM segment_counts c WHERE c.document_id = d.id),
                     d.imported_at
              FROM documents d JOIN jobcenters j ON j.id = d.jobcenter_id JOIN texts t ON t.id = d.text_id
@@ -182,7 +182,8 @@ pub(super) struct DocumentRow<'a> {
 }
 
 /// Stores a document within a change: its text (content-addressed, shared with an identical one
-/// stored before), the document after the others, and its turns. Returns the document's row id.
+/// stored before) and the text's turns unless stored before, then the document after the others.
+/// Only the document row enters the log. Returns the document's row id.
 pub(super) fn insert_document(change: &mut Change<'_>, row: &DocumentRow<'_>) -> Result<i64> {
     let hash = content_hash(row.text);
     let text_id: i64 = match change
@@ -221,19 +222,26 @@ pub(super) fn insert_document(change: &mut Change<'_>, row: &DocumentRow<'_>) ->
             &row.imported_at,
         ],
     )?;
-    for (ordinal, turn) in row.turns.iter().enumerate() {
-        change.insert(
-            "turns",
-            r#"INSERT INTO turns (document_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
-            &[
-                &id,
-                &(ordinal as i64),
-                &turn.speaker,
-                &turn.timestamp,
-                &(turn.range.start.0 as i64),
-                &(turn.range.end.0 as i64),
-            ],
+    // Turns follow from the text: stored once with it, immutable like it, not in the log.
+    let stored: bool = change.tx().query_row(
+        "SELECT EXISTS (SELECT 1 FROM text_turns WHERE text_id = ?1)",
+        [text_id],
+        |r| r.get(0),
+    )?;
+    if !stored {
+        let mut insert = change.tx().prepare_cached(
+            r#"INSERT INTO text_turns (text_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
         )?;
+        for (ordinal, turn) in row.turns.iter().enumerate() {
+            insert.execute(params![
+                text_id,
+                ordinal as i64,
+                turn.speaker,
+                turn.timestamp,
+                turn.range.start.0 as i64,
+                turn.range.end.0 as i64,
+            ])?;
+        }
     }
     Ok(id)
 }
@@ -250,7 +258,8 @@ pub(super) fn find(conn: &Connection, name: &str) -> Result<Option<DocumentId>> 
 
 pub(super) fn turns(conn: &Connection, id: DocumentId) -> Result<Vec<Turn>> {
     let mut stmt = conn.prepare_cached(
-        r#"SELECT speaker, timestamp, start, "end" FROM turns WHERE document_id = ?1 ORDER BY start, ordinal"#,
+        r#"SELECT u.speaker, u.timestamp, u.start, u."end" FROM text_turns u JOIN documents d ON d.text_id = u.text_id
+           WHERE d.id = ?1 ORDER BY u.start, u.ordinal"#,
     )?;
     let rows = stmt.query_map([id.0], |r| {
         Ok(Turn {

@@ -15,7 +15,6 @@ const LOGGED_TABLES: &[&str] = &[
     "jobcenter_values",
     "documents",
     "document_values",
-    "turns",
     "codes",
     "coders",
     "segments",
@@ -129,6 +128,76 @@ impl<'c> Change<'c> {
         tx.commit()?;
         Ok(id)
     }
+}
+
+/// Takes the speaker turns out of the action log (format 3 → 4): turns that only the log still
+/// holds (of documents whose import was undone) go to `text_turns` under their text, and every
+/// log entry loses its turn rows. Undo and redo of an import then remove and restore the document
+/// alone; its text and turns stay stored.
+pub(super) fn compact_turns(tx: &Transaction<'_>) -> Result<()> {
+    let entries: Vec<(i64, String)> = tx
+        .prepare(r#"SELECT id, changes FROM actions WHERE instr(changes, '"table":"turns"') > 0"#)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, changes) in entries {
+        let rows = parse_changes(&changes)?;
+        let text_of: std::collections::HashMap<i64, i64> = rows
+            .iter()
+            .filter(|r| r.table == "documents")
+            .filter_map(|r| {
+                let image = r.after.as_ref().or(r.before.as_ref())?;
+                Some((r.id, image.get("text_id")?.as_i64()?))
+            })
+            .collect();
+        let (turns, kept): (Vec<RowChange>, Vec<RowChange>) =
+            rows.into_iter().partition(|r| r.table == "turns");
+        let mut stored: std::collections::HashMap<i64, bool> = std::collections::HashMap::new();
+        for turn in &turns {
+            let Some(image) = turn.after.as_ref().or(turn.before.as_ref()) else {
+                continue;
+            };
+            let field = |name: &str| image.get(name).cloned().unwrap_or(Json::Null);
+            let Some(text) = field("document_id")
+                .as_i64()
+                .and_then(|document| text_of.get(&document).copied())
+            else {
+                continue;
+            };
+            let has_turns = match stored.get(&text) {
+                Some(has) => *has,
+                None => {
+                    let has = tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM text_turns WHERE text_id = ?1)",
+                        [text],
+                        |r| r.get(0),
+                    )?;
+                    stored.insert(text, has);
+                    has
+                }
+            };
+            if has_turns {
+                continue;
+            }
+            tx.execute(
+                r#"INSERT INTO text_turns (text_id, ordinal, speaker, timestamp, start, "end") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#,
+                params![
+                    text,
+                    field("ordinal").as_i64(),
+                    field("speaker").as_str(),
+                    field("timestamp").as_str(),
+                    field("start").as_i64(),
+                    field("end").as_i64()
+                ],
+            )?;
+        }
+        let changes =
+            serde_json::to_string(&kept).map_err(|e| Error::BadLogEntry(e.to_string()))?;
+        tx.execute(
+            "UPDATE actions SET changes = ?1 WHERE id = ?2",
+            params![changes, id],
+        )?;
+    }
+    Ok(())
 }
 
 /// Appends `n` done entries that change nothing (no rows), padded to the size of a coding's entry.

@@ -182,6 +182,10 @@ impl Project {
         for version in from..schema::CURRENT_VERSION {
             let tx = self.conn.transaction()?;
             tx.execute_batch(schema::MIGRATIONS[version as usize])?;
+            if version == 3 {
+                log::compact_turns(&tx)?;
+                tx.execute_batch(schema::V4_AFTER_COMPACTION)?;
+            }
             if version == 0 {
                 tx.execute(
                     "INSERT INTO project_info (key, value) VALUES ('guid', ?1), ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",

@@ -196,18 +196,46 @@ CREATE TABLE type_evidence (
 CREATE INDEX type_evidence_segment ON type_evidence (segment_id);
 "#;
 
-/// Version 4: the undone changes found by an index, so that a commit, which ends the redo history,
-/// no longer reads the whole action log to find them.
+/// Version 4: a lean action log whose cost does not grow with the project.
+///
+/// - The undone changes are found by an index, so that a commit, which ends the redo history, no
+///   longer reads the whole log to find them.
+/// - Speaker turns belong to the stored text (immutable, content-addressed, like the text itself)
+///   instead of to the document, so an import no longer copies every turn into the log: undoing it
+///   removes the document, and its text and turns wait unlisted for a redo. The turns of the live
+///   documents move here; `log::compact_turns` then moves those that only the log still holds
+///   (imports undone before the upgrade) and strips every turn from the log, before `turns` goes.
 const V4: &str = r#"
 CREATE INDEX actions_undone ON actions (id) WHERE state = 'undone';
+
+CREATE TABLE text_turns (
+    id        INTEGER PRIMARY KEY,
+    text_id   INTEGER NOT NULL REFERENCES texts (id) DEFERRABLE INITIALLY DEFERRED,
+    ordinal   INTEGER NOT NULL,
+    speaker   TEXT NOT NULL,
+    timestamp TEXT,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    CHECK (start <= "end")
+);
+CREATE INDEX text_turns_text ON text_turns (text_id, start);
+
+INSERT INTO text_turns (text_id, ordinal, speaker, timestamp, start, "end")
+    SELECT d.text_id, t.ordinal, t.speaker, t.timestamp, t.start, t."end"
+    FROM turns t JOIN documents d ON d.id = t.document_id
+    WHERE d.id = (SELECT min(o.id) FROM documents o WHERE o.text_id = d.text_id)
+    ORDER BY d.text_id, t.ordinal;
 "#;
+
+/// What version 4 drops once the log no longer needs it.
+pub const V4_AFTER_COMPACTION: &str = "DROP TABLE turns;";
 
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::model::{JobcenterId, SegmentId};
+    use crate::model::{DocumentId, JobcenterId, SegmentId};
     use crate::project::Project;
 
     #[test]
@@ -274,5 +302,257 @@ mod tests {
                 .all(|name| name.starts_with("v2.kodierwerk.before-format-2")),
             "{backups:?}"
         );
+    }
+
+    /// Everything a change may touch, turns included, for comparing states before and after.
+    fn picture(p: &Project) -> String {
+        let documents = p.documents().unwrap();
+        let turns: Vec<_> = documents.iter().map(|d| p.turns(d.id).unwrap()).collect();
+        let evidence: Vec<_> = p
+            .jobcenters()
+            .unwrap()
+            .iter()
+            .map(|j| p.evidence(j.id).unwrap())
+            .collect();
+        format!(
+            "{documents:#?}\n{turns:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{evidence:#?}",
+            p.codes().unwrap(),
+            p.segments(&crate::project::SegmentFilter::default())
+                .unwrap(),
+            p.memos().unwrap(),
+            p.jobcenters().unwrap(),
+        )
+    }
+
+    /// Rewrites a current project as format 3 wrote it: turns as rows of documents, copied into
+    /// the log entries of the imports that created them.
+    fn as_format_3(path: &std::path::Path) {
+        let mut conn = Connection::open(path).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(
+            r#"CREATE TABLE turns (
+                id          INTEGER PRIMARY KEY,
+                document_id INTEGER NOT NULL REFERENCES documents (id) DEFERRABLE INITIALLY DEFERRED,
+                ordinal     INTEGER NOT NULL,
+                speaker     TEXT NOT NULL,
+                timestamp   TEXT,
+                start       INTEGER NOT NULL,
+                "end"       INTEGER NOT NULL,
+                CHECK (start <= "end")
+            );
+            CREATE INDEX turns_document ON turns (document_id, start);
+            DROP INDEX actions_undone;"#,
+        )
+        .unwrap();
+        let actions: Vec<(i64, String, String)> = tx
+            .prepare("SELECT id, changes, state FROM actions ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut next_turn = 1;
+        for (id, changes, state) in actions {
+            let mut rows: Vec<serde_json::Value> = serde_json::from_str(&changes).unwrap();
+            let mut added = Vec::new();
+            for row in &rows {
+                let Some(image) = row["after"]
+                    .as_object()
+                    .filter(|_| row["table"] == "documents" && row["before"].is_null())
+                else {
+                    continue;
+                };
+                let document = image["id"].as_i64().unwrap();
+                let text = image["text_id"].as_i64().unwrap();
+                let mut stmt = tx
+                    .prepare(r#"SELECT ordinal, speaker, timestamp, start, "end" FROM text_turns WHERE text_id = ?1 ORDER BY ordinal"#)
+                    .unwrap();
+                let turns: Vec<(i64, String, Option<String>, i64, i64)> = stmt
+                    .query_map([text], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                for (ordinal, speaker, timestamp, start, end) in turns {
+                    let image = serde_json::json!({
+                        "id": next_turn, "document_id": document, "ordinal": ordinal,
+                        "speaker": speaker, "timestamp": timestamp, "start": start, "end": end,
+                    });
+                    if state == "done" {
+                        tx.execute(
+                            r#"INSERT INTO turns VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"#,
+                            rusqlite::params![
+                                next_turn, document, ordinal, speaker, timestamp, start, end
+                            ],
+                        )
+                        .unwrap();
+                    }
+                    added.push(serde_json::json!({"table": "turns", "id": next_turn, "before": null, "after": image}));
+                    next_turn += 1;
+                }
+            }
+            rows.extend(added);
+            tx.execute(
+                "UPDATE actions SET changes = ?1 WHERE id = ?2",
+                rusqlite::params![serde_json::to_string(&rows).unwrap(), id],
+            )
+            .unwrap();
+        }
+        tx.execute_batch("DROP TABLE text_turns;").unwrap();
+        tx.pragma_update(None, "user_version", 3).unwrap();
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn undo_and_redo_of_every_kind_of_change_reach_across_the_lean_log_migration() {
+        use crate::model::{CharRange, MemoTarget, NewCoding, Turn};
+        use crate::project::NewDocument;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.kodierwerk");
+        let mut p = Project::create(&path).unwrap();
+        let text = "I: Wie läuft die E-Akte?\n\nB: Größtenteils gut 😀, sagt man.\n";
+        let turn = |speaker: &str, start: usize, end: usize| Turn {
+            speaker: speaker.into(),
+            timestamp: None,
+            range: CharRange::new(start, end).unwrap(),
+        };
+        let document = |name: &str, text: &str| NewDocument {
+            name: name.into(),
+            jobcenter: "Jobcenter Nord".into(),
+            text: text.into(),
+            turns: vec![turn("I", 3, 24), turn("B", 29, 58)],
+            source_name: format!("{name}.txt"),
+            encoding: "UTF-8".into(),
+            attributes: vec![("Rolle".into(), "Führungskraft".into())],
+        };
+        let mut states = vec![picture(&p)];
+        let mut step = |p: &mut Project, change: &dyn Fn(&mut Project)| {
+            change(p);
+            states.push(picture(p));
+        };
+        step(&mut p, &|p| {
+            p.add_document(&document("nord-01", text)).unwrap();
+        });
+        step(&mut p, &|p| {
+            p.add_code("Arbeitslogik/Sozialberatung", Some("#3B6FB6"), "Regel")
+                .unwrap();
+        });
+        let code = p.code_by_path("Arbeitslogik/Sozialberatung").unwrap().id;
+        step(&mut p, &|p| p.rename_code(code, "Beratung").unwrap());
+        step(&mut p, &|p| p.set_code_color(code, "#112233").unwrap());
+        step(&mut p, &|p| {
+            p.apply_code(
+                DocumentId(1),
+                CharRange::new(29, 45).unwrap(),
+                code,
+                "Anna",
+                "erst",
+            )
+            .unwrap();
+        });
+        step(&mut p, &|p| {
+            p.code_in_vivo(DocumentId(1), CharRange::new(7, 23).unwrap(), "Ben")
+                .unwrap();
+        });
+        step(&mut p, &|p| {
+            p.set_segment_memo(SegmentId(1), "dann").unwrap()
+        });
+        step(&mut p, &|p| {
+            p.add_code("Haltung", None, "").unwrap();
+        });
+        step(&mut p, &|p| {
+            let other = p.code_by_path("Haltung").unwrap().id;
+            p.update_segment(
+                SegmentId(1),
+                Some(CharRange::new(30, 44).unwrap()),
+                Some(other),
+            )
+            .unwrap();
+        });
+        step(&mut p, &|p| {
+            p.set_memo(&MemoTarget::Project, "Projektmemo").unwrap()
+        });
+        step(&mut p, &|p| {
+            p.set_jobcenter("Jobcenter Nord", &[("Lage".into(), "Land".into())])
+                .unwrap();
+        });
+        step(&mut p, &|p| {
+            p.link_evidence(JobcenterId(1), SegmentId(2), "Beleg")
+                .unwrap()
+        });
+        step(&mut p, &|p| {
+            p.set_evidence_note(JobcenterId(1), SegmentId(2), "neu")
+                .unwrap()
+        });
+        step(&mut p, &|p| {
+            let coding = |start, end| NewCoding {
+                doc: "nord-01".into(),
+                start,
+                end,
+                code: "Arbeitslogik/Beratung".into(),
+                coder: "Skript".into(),
+                memo: String::new(),
+            };
+            p.code_batch(&[(1, coding(3, 10)), (2, coding(40, 50))])
+                .unwrap();
+        });
+        step(&mut p, &|p| p.delete_segment(SegmentId(3)).unwrap());
+        step(&mut p, &|p| {
+            let haltung = p.code_by_path("Haltung").unwrap().id;
+            p.merge_code(haltung, code).unwrap();
+        });
+        step(&mut p, &|p| {
+            let in_vivo = p
+                .codes()
+                .unwrap()
+                .iter()
+                .find(|c| c.name.starts_with("läuft"))
+                .unwrap()
+                .id;
+            p.delete_code(in_vivo).unwrap();
+        });
+        step(&mut p, &|p| {
+            p.add_document(&document("nord-02", "I: Und sonst?\n\nB: Alles gut.\n"))
+                .unwrap();
+        });
+        // The second import is undone before the upgrade: only the log holds its turns then.
+        p.undo().unwrap();
+        drop(p);
+        as_format_3(&path);
+
+        let mut p = Project::open(&path).unwrap();
+        let last = states.len() - 1;
+        assert_eq!(
+            picture(&p),
+            states[last - 1],
+            "as it was before the upgrade"
+        );
+        p.redo().unwrap();
+        assert_eq!(
+            picture(&p),
+            states[last],
+            "the undone import comes back with its turns"
+        );
+        assert_eq!(p.turns(DocumentId(2)).unwrap().len(), 2);
+        for i in (0..last).rev() {
+            p.undo().unwrap();
+            assert_eq!(picture(&p), states[i], "undo to state {i}");
+        }
+        for (i, state) in states.iter().enumerate().skip(1) {
+            p.redo().unwrap();
+            assert_eq!(picture(&p), *state, "redo to state {i}");
+        }
+        // The log holds no turns any more, and an import adds none.
+        let with_turns: i64 = p
+            .conn
+            .query_row(
+                r#"SELECT count(*) FROM actions WHERE instr(changes, '"table":"turns"') > 0"#,
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(with_turns, 0);
     }
 }
