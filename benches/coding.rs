@@ -1,17 +1,19 @@
 //! What one change costs as a project grows: the core's `apply_code` (with its commit), a memo
 //! edit, a recode and an undo, each timed 200 times, p50 and p99, on projects of 0, 100,000 and
 //! (with `KODIERWERK_BENCH_FULL=1`) 1,000,000 segments with as many entries in the action log; and
-//! a batch of 100,000 codings (`kodierwerk code --from`) read and coded as one change.
+//! a batch of 100,000 codings (`kodierwerk code --from`) read and coded as one change; and the
+//! import of 200 and of 2,000 transcripts, which should take ten times as long, not more.
 //!
 //! `cargo bench --bench coding` (a few minutes; the data is generated, deterministic by seed)
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use kodierwerk::corpus::{ImportOptions, import_paths};
 use kodierwerk::exchange::read_codings;
 use kodierwerk::model::{CharRange, CodeId, DocumentId, SegmentId};
 use kodierwerk::project::Project;
-use kodierwerk::workload::corpus::{Rng, generate_project};
+use kodierwerk::workload::corpus::{Rng, generate_project, write_corpus};
 
 const ROUNDS: usize = 200;
 
@@ -116,6 +118,35 @@ fn batch(dir: &Path) {
     );
 }
 
+/// Importing grows with the corpus, not faster: 200 and 2,000 transcripts of 40,000 characters.
+fn import_growth(dir: &Path) {
+    let mut per_document = Vec::new();
+    for documents in [200, 2_000] {
+        let corpus = dir.join(format!("korpus-{documents}"));
+        write_corpus(&corpus, documents, 40_000, 12).unwrap();
+        let mut project =
+            Project::create(&dir.join(format!("import-{documents}.kodierwerk"))).unwrap();
+        let options = ImportOptions {
+            jobcenter: Some("Jobcenter Nord".into()),
+            ..ImportOptions::default()
+        };
+        let start = Instant::now();
+        let reports = import_paths(&mut project, std::slice::from_ref(&corpus), &options);
+        let elapsed = start.elapsed();
+        assert!(reports.iter().all(|r| r.imported()));
+        println!(
+            "import of {documents} transcripts: {:.2} s ({:.2} ms per transcript)",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1000.0 / documents as f64
+        );
+        per_document.push(elapsed.as_secs_f64() / documents as f64);
+    }
+    println!(
+        "2,000 transcripts take {:.1}× the time of 200 (linear: 10×)",
+        per_document[1] / per_document[0] * 10.0
+    );
+}
+
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let full = std::env::var_os("KODIERWERK_BENCH_FULL").is_some();
@@ -127,4 +158,5 @@ fn main() {
         changes(dir.path(), documents);
     }
     batch(dir.path());
+    import_growth(dir.path());
 }

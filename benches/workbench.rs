@@ -3,7 +3,8 @@
 //! the CPU time of a frame with the document open and scrolled to its middle, the time from
 //! "apply code" to the frame that shows it, and the time to open the document.
 //!
-//! `cargo bench --bench workbench`
+//! `cargo bench --bench workbench`; with `KODIERWERK_BENCH_FULL=1` the transcript sits in a project of
+//! 1,000,000 segments and 1,000,000 log entries (generated first, a few minutes).
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ use kodierwerk::gui::{Edit, Navigate, ScrollTarget, Settings};
 use kodierwerk::model::DocumentId;
 use kodierwerk::model::range::CharRange;
 use kodierwerk::project::Project;
-use kodierwerk::workload::corpus::{Rng, transcript};
+use kodierwerk::workload::corpus::{Rng, generate_project, transcript};
 
 const CHARS: usize = 300_000;
 const SEGMENTS: usize = 2_000;
@@ -29,10 +30,19 @@ struct Fixture {
     small: DocumentId,
 }
 
-fn fixture() -> Fixture {
+/// The transcript and its segments, alone in a project or (`crowded`) in one that already holds
+/// 1,000 generated transcripts with 1,000,000 segments and 1,000,000 entries in its action log.
+fn fixture(crowded: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gross.kodierwerk");
-    let mut project = Project::create(&path).unwrap();
+    let mut project = if crowded {
+        generate_project(&path, 1_000, 10_000, 1_000, 8).unwrap();
+        let mut project = Project::open(&path).unwrap();
+        project.append_generated_history(1_000_000).unwrap();
+        project
+    } else {
+        Project::create(&path).unwrap()
+    };
     project
         .add_codebook(&codebook::default_codebook().unwrap(), "Codebuch")
         .unwrap();
@@ -109,8 +119,13 @@ fn frame(f: &mut Fixture) {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut f = fixture();
-    let mut group = c.benchmark_group("workbench (300,000 characters, 2,000 segments)");
+    let crowded = std::env::var_os("KODIERWERK_BENCH_FULL").is_some();
+    let mut f = fixture(crowded);
+    let mut group = c.benchmark_group(if crowded {
+        "workbench (300,000 characters, 2,000 segments, in a project of 1,000,000 segments and 1,000,000 log entries)"
+    } else {
+        "workbench (300,000 characters, 2,000 segments)"
+    });
     group
         .sample_size(30)
         .measurement_time(Duration::from_secs(8));
