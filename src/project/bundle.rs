@@ -276,7 +276,15 @@ impl Project {
         import.project_memo(&bundle.memo)?;
         import.users(&bundle.users)?;
         import.codes(&bundle.codes)?;
-        import.variables(&bundle.variables)?;
+        let valued: HashSet<&str> = bundle
+            .cases
+            .iter()
+            .flat_map(|c| &c.values)
+            .chain(bundle.sources.iter().flat_map(|s| &s.values))
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(variable, _)| variable.as_str())
+            .collect();
+        import.variables(&bundle.variables, &valued)?;
         import.cases(&bundle.cases)?;
         import.sources(bundle)?;
         import.segments(&bundle.segments)?;
@@ -568,7 +576,8 @@ impl Importer<'_, '_> {
         Ok(())
     }
 
-    fn variables(&mut self, variables: &[Variable]) -> Result<()> {
+    /// The attributes of the file; `valued` names those that carry a value somewhere in it.
+    fn variables(&mut self, variables: &[Variable], valued: &HashSet<&str>) -> Result<()> {
         for variable in variables {
             let scope = match variable.scope {
                 VariableScope::Case => Scope::Jobcenter,
@@ -593,13 +602,17 @@ impl Importer<'_, '_> {
                 .into_iter()
                 .find(|a| attributes::fold(&a.name) == wanted)
             {
+                self.left_out_variables.insert(variable.guid.clone());
+                if !valued.contains(variable.guid.as_str()) {
+                    // No value is lost: the file only names an attribute the project has.
+                    continue;
+                }
                 self.skip(format!(
                     "The attribute “{}” describes {} in the file but {} in this project; its values were left out.",
                     variable.name,
                     scope_words(scope),
                     scope_words(other.scope),
                 ));
-                self.left_out_variables.insert(variable.guid.clone());
                 continue;
             }
             let existing = attributes::all(self.tx(), scope)?
@@ -1127,6 +1140,16 @@ mod tests {
             "00000000-0000-4000-8000-0000000000f1".into(),
             "Stadt".into(),
         ));
+        // "Rolle" describes documents here; a file that names it for cases without giving any
+        // value (as a reader must guess the scope of an attribute nobody filled in) loses nothing.
+        bundle.variables.push(Variable {
+            guid: "00000000-0000-4000-8000-0000000000f2".into(),
+            name: "Rolle".into(),
+            scope: VariableScope::Case,
+            is_date: false,
+            choices: Vec::new(),
+            description: String::new(),
+        });
         let (_dir2, mut target) = project();
         let report = target.import_bundle(&bundle, "Import").unwrap();
         assert!(
@@ -1134,6 +1157,11 @@ mod tests {
                 .skipped
                 .iter()
                 .any(|s| s.contains("“Lage” describes documents in the file but cases")),
+            "{:?}",
+            report.skipped
+        );
+        assert!(
+            !report.skipped.iter().any(|s| s.contains("“Rolle”")),
             "{:?}",
             report.skipped
         );
