@@ -337,13 +337,12 @@ impl WorkbenchState {
                 self.edit(edit)?;
                 self.refresh()
             }
-            Request::Navigate(to) => {
-                self.navigate(to)?;
-                self.refresh_retrieved()
-            }
+            // Moving the view or starting a job changes neither the project nor what is activated:
+            // the list of retrieved segments stays as it is (a finished job refreshes).
+            Request::Navigate(to) => self.navigate(to),
             Request::Job(job) => {
                 self.start(job);
-                self.refresh_retrieved()
+                Ok(())
             }
         }
     }
