@@ -1,5 +1,5 @@
 //! What one change costs as a project grows: the core's `apply_code` (with its commit), a memo
-//! edit, a recode and an undo, each timed 200 times, p50 and p99, on projects of 0, 100,000 and
+//! edit, a recode and an undo, each timed 1,000 times, p50 and p99, on projects of 0, 100,000 and
 //! (with `KODIERWERK_BENCH_FULL=1`) 1,000,000 segments with as many entries in the action log; and
 //! a batch of 100,000 codings (`kodierwerk code --from`) read and coded as one change; and the
 //! import of 200 and of 2,000 transcripts, which should take ten times as long, not more.
@@ -15,7 +15,7 @@ use kodierwerk::model::{CharRange, CodeId, DocumentId, SegmentId};
 use kodierwerk::project::Project;
 use kodierwerk::workload::corpus::{Rng, generate_project, write_corpus};
 
-const ROUNDS: usize = 200;
+const ROUNDS: usize = 1_000;
 
 fn percentile(times: &mut [Duration], p: f64) -> f64 {
     times.sort();
