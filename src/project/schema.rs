@@ -200,6 +200,8 @@ CREATE INDEX type_evidence_segment ON type_evidence (segment_id);
 ///
 /// - The undone changes are found by an index, so that a commit, which ends the redo history, no
 ///   longer reads the whole log to find them.
+/// - The segments of some codes in a document are found by an index on (document, code), so that
+///   listing a code's segments does not read every segment of the project.
 /// - Speaker turns belong to the stored text (immutable, content-addressed, like the text itself)
 ///   instead of to the document, so an import no longer copies every turn into the log: undoing it
 ///   removes the document, and its text and turns wait unlisted for a redo. The turns of the live
@@ -207,6 +209,7 @@ CREATE INDEX type_evidence_segment ON type_evidence (segment_id);
 ///   (imports undone before the upgrade) and strips every turn from the log, before `turns` goes.
 const V4: &str = r#"
 CREATE INDEX actions_undone ON actions (id) WHERE state = 'undone';
+CREATE INDEX segments_document_code ON segments (document_id, code_id);
 
 CREATE TABLE text_turns (
     id        INTEGER PRIMARY KEY,
@@ -341,7 +344,8 @@ mod tests {
                 CHECK (start <= "end")
             );
             CREATE INDEX turns_document ON turns (document_id, start);
-            DROP INDEX actions_undone;"#,
+            DROP INDEX actions_undone;
+            DROP INDEX segments_document_code;"#,
         )
         .unwrap();
         let actions: Vec<(i64, String, String)> = tx

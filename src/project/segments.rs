@@ -318,7 +318,14 @@ impl Project {
             }
             set
         });
-        // Document by document in their order, each through the index on (document, start).
+        // With codes asked for, only their rows are read, through the index on (document, code).
+        let code_list: Option<String> = wanted_codes.as_ref().map(|set| {
+            set.iter()
+                .map(|code| code.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+        // Document by document in their order, each through an index on the document.
         for (document, jobcenter) in reader.order.clone() {
             if !(filter.documents.is_empty() || filter.documents.contains(&document))
                 || !(filter.jobcenters.is_empty() || filter.jobcenters.contains(&jobcenter))
@@ -327,6 +334,7 @@ impl Project {
             }
             reader.read_document(
                 document,
+                code_list.as_deref(),
                 |code, coder| {
                     (filter.coders.is_empty() || filter.coders.contains(&coder))
                         && wanted_codes.as_ref().is_none_or(|set| set.contains(&code))
@@ -351,6 +359,7 @@ impl Project {
         let mut found = None;
         SegmentReader::new(&self.conn)?.read_document(
             document,
+            None,
             |_, _| true,
             |s| {
                 if s.id == id {
@@ -367,6 +376,7 @@ impl Project {
         let mut out = Vec::new();
         SegmentReader::new(&self.conn)?.read_document(
             document,
+            None,
             |_, _| true,
             |s| {
                 out.push(s);
@@ -499,20 +509,28 @@ impl<'c> SegmentReader<'c> {
         })
     }
 
-    /// Hands the segments of one document that `keep` accepts (by code and coder) to `visit`.
+    /// Hands the segments of one document that `keep` accepts (by code and coder) to `visit`;
+    /// `codes` (row ids joined by commas), if given, lets SQLite read only those codes' rows.
     fn read_document(
         &self,
         document: DocumentId,
+        codes: Option<&str>,
         mut keep: impl FnMut(CodeId, CoderId) -> bool,
         mut visit: impl FnMut(Segment) -> Result<()>,
     ) -> Result<()> {
         let Some((document_name, jobcenter_name)) = self.names.get(&document) else {
             return Ok(());
         };
-        let mut stmt = self.conn.prepare_cached(
+        let (index, only) = codes.map_or((String::new(), String::new()), |list| {
+            (
+                "INDEXED BY segments_document_code".to_owned(),
+                format!("AND code_id IN ({list})"),
+            )
+        });
+        let mut stmt = self.conn.prepare_cached(&format!(
             r#"SELECT id, code_id, coder_id, start, "end", text, memo, created_at, modified_at
-               FROM segments WHERE document_id = ?1 ORDER BY start, "end", id"#,
-        )?;
+               FROM segments {index} WHERE document_id = ?1 {only} ORDER BY start, "end", id"#
+        ))?;
         let mut rows = stmt.query([document.0])?;
         let mut speakers = SpeakerCache::default();
         while let Some(r) = rows.next()? {
