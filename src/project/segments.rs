@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::log::Change;
 use super::{Project, codes, documents, new_guid, typology};
-use crate::coding::in_vivo::in_vivo_name;
+use crate::coding::in_vivo::{in_vivo_name, selected_words};
 use crate::model::error::{Error, Result};
 use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{
@@ -87,7 +87,8 @@ impl Project {
         Ok(id)
     }
 
-    /// Codes a range with a new top-level code named by its words ([`in_vivo_name`]), or with the
+    /// Codes a range with a new top-level code named by its words as the reader sees them
+    /// ([`selected_words`], [`in_vivo_name`]), or with the
     /// top-level code of that name if there is one: one change, undone by one undo. Returns the
     /// code and the new segment; `None` if the range holds no word to name a code by.
     pub fn code_in_vivo(
@@ -99,7 +100,8 @@ impl Project {
         let text = self.document_text(document)?;
         let index = TextIndex::new(&text);
         let range = CharRange::within(range.start.0, range.end.0, index.char_len())?;
-        let name = in_vivo_name(index.slice(range).unwrap_or_default());
+        let turns = documents::turns(&self.conn, document)?;
+        let name = in_vivo_name(&selected_words(&index, &turns, range));
         if name.is_empty() {
             return Ok(None);
         }
