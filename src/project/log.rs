@@ -1,5 +1,10 @@
 //! The action log: every change is one transaction that records the rows it touched, before and
 //! after, so that undo and redo work across restarts.
+//!
+//! What a row looks like after a change is the row itself for as long as the change is done (undo
+//! goes from the newest change back, so every later change to that row is undone first). A change
+//! therefore records only each row's image *before* it; undo records the image after, as it puts
+//! the row back, for a later redo. A coding costs one small log entry instead of a copy of its row.
 
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -9,7 +14,7 @@ use serde_json::{Map, Value as Json};
 use crate::model::error::{Error, Result};
 
 /// The tables whose rows the action log records. Only these names ever reach SQL from the log.
-const LOGGED_TABLES: &[&str] = &[
+pub(super) const LOGGED_TABLES: &[&str] = &[
     "attributes",
     "jobcenters",
     "jobcenter_values",
@@ -29,6 +34,10 @@ pub struct RowChange {
     pub id: i64,
     pub before: Option<Map<String, Json>>,
     pub after: Option<Map<String, Json>>,
+    /// The image after is the row as it stands while the change is done (`after` is empty until
+    /// an undo records it). Entries of format 4 and older carry their image after instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live: bool,
 }
 
 /// An entry of the action log, as listed by `kodierwerk log`.
@@ -70,12 +79,12 @@ impl<'c> Change<'c> {
     ) -> Result<i64> {
         self.tx.prepare_cached(sql)?.execute(values)?;
         let id = self.tx.last_insert_rowid();
-        let after = snapshot(&self.tx, table, id)?;
         self.rows.push(RowChange {
             table: table.to_owned(),
             id,
             before: None,
-            after,
+            after: None,
+            live: true,
         });
         Ok(id)
     }
@@ -90,12 +99,12 @@ impl<'c> Change<'c> {
     ) -> Result<()> {
         let before = snapshot(&self.tx, table, id)?;
         self.tx.prepare_cached(sql)?.execute(values)?;
-        let after = snapshot(&self.tx, table, id)?;
         self.rows.push(RowChange {
             table: table.to_owned(),
             id,
             before,
-            after,
+            after: None,
+            live: true,
         });
         Ok(())
     }
@@ -110,6 +119,7 @@ impl<'c> Change<'c> {
             id,
             before,
             after: None,
+            live: false,
         });
         Ok(())
     }
@@ -232,11 +242,27 @@ pub fn undo(conn: &mut Connection) -> Result<String> {
     let Some((id, label, changes)) = latest else {
         return Err(Error::NothingToUndo);
     };
-    let rows = parse_changes(&changes)?;
-    for row in rows.iter().rev() {
-        restore(&tx, &row.table, row.id, row.before.as_ref())?;
+    let mut rows = parse_changes(&changes)?;
+    let mut recorded = false;
+    for row in rows.iter_mut().rev() {
+        let table = checked_table(&row.table)?;
+        if row.live {
+            row.after = snapshot(&tx, table, row.id)?;
+            row.live = false;
+            recorded = true;
+        }
+        restore(&tx, table, row.id, row.before.as_ref())?;
     }
-    tx.execute("UPDATE actions SET state = 'undone' WHERE id = ?1", [id])?;
+    if recorded {
+        let changes =
+            serde_json::to_string(&rows).map_err(|e| Error::BadLogEntry(e.to_string()))?;
+        tx.execute(
+            "UPDATE actions SET state = 'undone', changes = ?2 WHERE id = ?1",
+            params![id, changes],
+        )?;
+    } else {
+        tx.execute("UPDATE actions SET state = 'undone' WHERE id = ?1", [id])?;
+    }
     tx.commit()?;
     Ok(label)
 }
@@ -292,7 +318,11 @@ fn checked_table(table: &str) -> Result<&'static str> {
         .ok_or_else(|| Error::BadLogEntry(format!("unknown table {table}")))
 }
 
-fn snapshot(conn: &Connection, table: &'static str, id: i64) -> Result<Option<Map<String, Json>>> {
+pub(super) fn snapshot(
+    conn: &Connection,
+    table: &'static str,
+    id: i64,
+) -> Result<Option<Map<String, Json>>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
     let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let row = stmt

@@ -7,10 +7,10 @@
 pub const APPLICATION_ID: i32 = 0x4B44_574B;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 4;
+pub const CURRENT_VERSION: i64 = 5;
 
 /// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// Version 1: the foundation.
 ///
@@ -233,6 +233,12 @@ INSERT INTO text_turns (text_id, ordinal, speaker, timestamp, start, "end")
 /// What version 4 drops once the log no longer needs it.
 pub const V4_AFTER_COMPACTION: &str = "DROP TABLE turns;";
 
+/// Version 5: segment counts by code, so that the code system's count of one code after a change
+/// reads that code's rows, not every document's. From this version on a log entry records a row's
+/// image after the change only when the change is undone (`log::RowChange::live`); a build that
+/// knows only version 4 would misread such entries, which the version number prevents.
+const V5: &str = "CREATE INDEX segment_counts_code ON segment_counts (code_id, n);";
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
@@ -327,11 +333,52 @@ mod tests {
         )
     }
 
+    /// Gives every entry of the log its rows' images after the change, as format 4 and older kept
+    /// them: going back from the newest done change, a row after a change is the row as it stands
+    /// with every later change taken back.
+    fn with_images_after(tx: &rusqlite::Transaction<'_>) {
+        use std::collections::HashMap;
+        type Image = Option<serde_json::Map<String, serde_json::Value>>;
+        let done: Vec<(i64, String)> = tx
+            .prepare("SELECT id, changes FROM actions WHERE state = 'done' ORDER BY id DESC")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut rows_now: HashMap<(String, i64), Image> = HashMap::new();
+        for (id, changes) in done {
+            let mut rows: Vec<super::super::log::RowChange> =
+                serde_json::from_str(&changes).unwrap();
+            for row in rows.iter_mut().rev() {
+                let key = (row.table.clone(), row.id);
+                let now = rows_now.remove(&key).unwrap_or_else(|| {
+                    let table = super::super::log::LOGGED_TABLES
+                        .iter()
+                        .find(|t| **t == row.table)
+                        .unwrap();
+                    super::super::log::snapshot(tx, table, row.id).unwrap()
+                });
+                if row.live {
+                    row.after = now;
+                    row.live = false;
+                }
+                rows_now.insert(key, row.before.clone());
+            }
+            tx.execute(
+                "UPDATE actions SET changes = ?1 WHERE id = ?2",
+                rusqlite::params![serde_json::to_string(&rows).unwrap(), id],
+            )
+            .unwrap();
+        }
+    }
+
     /// Rewrites a current project as format 3 wrote it: turns as rows of documents, copied into
     /// the log entries of the imports that created them.
     fn as_format_3(path: &std::path::Path) {
         let mut conn = Connection::open(path).unwrap();
         let tx = conn.transaction().unwrap();
+        with_images_after(&tx);
         tx.execute_batch(
             r#"CREATE TABLE turns (
                 id          INTEGER PRIMARY KEY,
@@ -345,7 +392,8 @@ mod tests {
             );
             CREATE INDEX turns_document ON turns (document_id, start);
             DROP INDEX actions_undone;
-            DROP INDEX segments_document_code;"#,
+            DROP INDEX segments_document_code;
+            DROP INDEX segment_counts_code;"#,
         )
         .unwrap();
         let actions: Vec<(i64, String, String)> = tx

@@ -726,6 +726,61 @@ mod tests {
         p.actions(1).unwrap().remove(0).label
     }
 
+    /// A coding's log entry names the row it wrote and holds no copy of it; the undo that takes
+    /// it back records the row, and the redo puts back exactly that row, memo and dates included.
+    #[test]
+    fn a_coding_is_logged_without_a_copy_of_its_row_until_undo_records_it() {
+        let (_dir, mut p) = project();
+        let code = p.add_code("A", None, "").unwrap();
+        let doc = document(&mut p, "Interview 1", TEXT);
+        // The newest entry but `back`.
+        let entry = |p: &Project, back: i64| -> String {
+            p.conn
+                .query_row(
+                    "SELECT changes FROM actions ORDER BY id DESC LIMIT 1 OFFSET ?1",
+                    [back],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let seg = p
+            .apply_code(
+                doc,
+                CharRange::new(11, 33).unwrap(),
+                code,
+                "Anna",
+                "Kernstelle",
+            )
+            .unwrap();
+        p.set_segment_memo(seg, "Kernstelle, geprüft").unwrap();
+        let coded = p.segment(seg).unwrap();
+        let (coding, memo) = (entry(&p, 1), entry(&p, 0));
+        assert!(!coding.contains("persönlich"), "{coding}");
+        assert!(
+            memo.contains("\"Kernstelle\"") && !memo.contains("geprüft"),
+            "{memo}"
+        );
+
+        p.undo().unwrap();
+        assert!(entry(&p, 0).contains("Kernstelle, geprüft"));
+        p.undo().unwrap();
+        assert!(entry(&p, 1).contains("wir beraten persönlich"));
+        assert!(p.segment(seg).is_err());
+        p.redo().unwrap();
+        p.redo().unwrap();
+        let again = p.segment(seg).unwrap();
+        assert_eq!(format!("{again:?}"), format!("{coded:?}"));
+        // Undone and redone once, the entries keep their images; a second round is the same.
+        p.undo().unwrap();
+        p.undo().unwrap();
+        p.redo().unwrap();
+        p.redo().unwrap();
+        assert_eq!(
+            format!("{:?}", p.segment(seg).unwrap()),
+            format!("{coded:?}")
+        );
+    }
+
     #[test]
     fn in_vivo_is_one_change_that_one_undo_takes_back() {
         let (_dir, mut p) = project();
