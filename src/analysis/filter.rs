@@ -56,7 +56,7 @@ pub fn resolve_segment_filter(p: &Project, query: &SegmentQuery) -> Result<Segme
         filter.coders.push(p.coder(name)?.id);
     }
     if !query.conditions.is_empty() {
-        let data = AnalysisData::load(p)?;
+        let data = AnalysisData::load_cases(p)?;
         let conditions = DocumentFilter::new(&data.attributes, &query.conditions)?;
         let allowed = conditions.document_ids(&data);
         if !filter.documents.is_empty() {

@@ -56,16 +56,24 @@ pub type DocumentTurns = HashMap<DocumentId, Vec<Turn>>;
 impl AnalysisData {
     pub fn load(project: &Project) -> Result<Self> {
         project.snapshot(|project| {
-            let mut attributes = project.attributes(Scope::Jobcenter)?;
-            attributes.extend(project.attributes(Scope::Document)?);
-            Ok(Self {
-                jobcenters: project.jobcenters()?,
-                documents: project.documents()?,
-                codes: project.codes()?,
-                coders: project.coders()?,
-                attributes,
-                segments: project.segment_spans()?,
-            })
+            let mut data = Self::load_cases(project)?;
+            data.segments = project.segment_spans()?;
+            Ok(data)
+        })
+    }
+
+    /// The same without the segments: enough to choose documents by their attributes, which a
+    /// listing of some segments does before it reads only those.
+    pub fn load_cases(project: &Project) -> Result<Self> {
+        let mut attributes = project.attributes(Scope::Jobcenter)?;
+        attributes.extend(project.attributes(Scope::Document)?);
+        Ok(Self {
+            jobcenters: project.jobcenters()?,
+            documents: project.documents()?,
+            codes: project.codes()?,
+            coders: project.coders()?,
+            attributes,
+            segments: Vec::new(),
         })
     }
 

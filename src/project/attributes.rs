@@ -1,5 +1,7 @@
 //! Attribute definitions and values of jobcenters and documents.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::log::Change;
@@ -206,10 +208,7 @@ pub(super) fn set_value(
     value: &str,
 ) -> Result<()> {
     let attribute = resolve(change, scope, key, true)?;
-    let (table, owner_column) = match scope {
-        Scope::Jobcenter => ("jobcenter_values", "jobcenter_id"),
-        Scope::Document => ("document_values", "document_id"),
-    };
+    let (table, owner_column) = owner_table(scope);
     let existing: Option<(i64, String)> = change
         .tx()
         .query_row(
@@ -248,9 +247,40 @@ pub(super) fn set_value(
     Ok(())
 }
 
+/// The table of a scope's values and its owner column.
+fn owner_table(scope: Scope) -> (&'static str, &'static str) {
+    match scope {
+        Scope::Jobcenter => ("jobcenter_values", "jobcenter_id"),
+        Scope::Document => ("document_values", "document_id"),
+    }
+}
+
 /// All attribute values of one jobcenter or document, in the order of the definitions.
 pub(super) fn values_of(conn: &Connection, scope: Scope, owner: i64) -> Result<AttributeValues> {
     values_keyed(conn, scope, owner, "a.name")
+}
+
+/// The attribute values of every jobcenter or document, by owner, each in the order of the
+/// definitions: one query for a listing, not one per row.
+pub(super) fn values_by_owner(
+    conn: &Connection,
+    scope: Scope,
+) -> Result<HashMap<i64, AttributeValues>> {
+    let (table, owner_column) = owner_table(scope);
+    let sql = format!(
+        "SELECT v.{owner_column}, a.name, v.value FROM {table} v JOIN attributes a ON a.id = v.attribute_id
+         ORDER BY v.{owner_column}, a.position, a.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut values: HashMap<i64, AttributeValues> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        values
+            .entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, r.get(2)?));
+    }
+    Ok(values)
 }
 
 /// The same values keyed by the attribute's GUID, as the REFI-QDA exchange refers to them.
@@ -269,10 +299,7 @@ fn values_keyed(
     owner: i64,
     key: &'static str,
 ) -> Result<AttributeValues> {
-    let (table, owner_column) = match scope {
-        Scope::Jobcenter => ("jobcenter_values", "jobcenter_id"),
-        Scope::Document => ("document_values", "document_id"),
-    };
+    let (table, owner_column) = owner_table(scope);
     let sql = format!(
         "SELECT {key}, v.value FROM {table} v JOIN attributes a ON a.id = v.attribute_id
          WHERE v.{owner_column} = ?1 ORDER BY a.position, a.id"

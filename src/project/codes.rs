@@ -93,6 +93,15 @@ impl Project {
         Ok(counts)
     }
 
+    /// Segments of one code, not counting its sub-codes (the first number of [`Project::code_counts`]).
+    pub fn own_segment_count(&self, code: CodeId) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(n), 0) FROM segment_counts WHERE code_id = ?1")?
+            .query_row([code.0], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// Segments of a code and all its sub-codes: what deleting the code would remove.
     pub fn code_segment_count_with_subcodes(&self, code: CodeId) -> Result<usize> {
         code_row(&self.conn, code)?;

@@ -142,7 +142,7 @@ impl Project {
              WHERE ?1 IS NULL OR d.id = ?1
              ORDER BY j.position, j.id, d.position, d.id",
         )?;
-        let rows = stmt
+        let mut rows = stmt
             .query_map([only.map(|d| d.0)], |r| {
                 Ok(DocumentInfo {
                     id: DocumentId(r.get(0)?),
@@ -159,12 +159,15 @@ impl Project {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|mut doc| {
-                doc.attributes = attributes::values_of(&self.conn, Scope::Document, doc.id.0)?;
-                Ok(doc)
-            })
-            .collect()
+        if let [doc] = rows.as_mut_slice() {
+            doc.attributes = attributes::values_of(&self.conn, Scope::Document, doc.id.0)?;
+            return Ok(rows);
+        }
+        let mut values = attributes::values_by_owner(&self.conn, Scope::Document)?;
+        for doc in &mut rows {
+            doc.attributes = values.remove(&doc.id.0).unwrap_or_default();
+        }
+        Ok(rows)
     }
 }
 

@@ -23,16 +23,16 @@ impl Project {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(id, name, documents)| {
-                Ok(Jobcenter {
-                    id,
-                    name,
-                    attributes: attributes::values_of(&self.conn, Scope::Jobcenter, id.0)?,
-                    documents: documents as usize,
-                })
+        let mut values = attributes::values_by_owner(&self.conn, Scope::Jobcenter)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, documents)| Jobcenter {
+                id,
+                name,
+                attributes: values.remove(&id.0).unwrap_or_default(),
+                documents: documents as usize,
             })
-            .collect()
+            .collect())
     }
 
     /// The jobcenter of that name (case does not matter).
