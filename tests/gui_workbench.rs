@@ -124,7 +124,7 @@ fn code_a_passage_see_it_listed_undo_and_redo() {
         .map(|c| c.0)
         .sum::<usize>();
     h.get_by_label("Leistungsgewährung").click();
-    h.run();
+    settle(&mut h);
     let segments = segments_in_file(&path);
     assert_eq!(segments.len(), before + 1);
     let new = segments.iter().max_by_key(|s| s.id).unwrap();
@@ -144,7 +144,7 @@ fn code_a_passage_see_it_listed_undo_and_redo() {
     let new_id = new.id;
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run();
+    settle(&mut h);
     assert_eq!(segments_in_file(&path).len(), before);
     assert!(
         !h.state()
@@ -157,7 +157,7 @@ fn code_a_passage_see_it_listed_undo_and_redo() {
     );
 
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    h.run();
+    settle(&mut h);
     assert_eq!(segments_in_file(&path).len(), before + 1);
     assert!(
         h.state()
@@ -187,7 +187,7 @@ fn clicking_a_listed_segment_jumps_to_it() {
         state.active_codes.insert(code);
         state.refresh_retrieved().unwrap();
     }
-    h.run();
+    settle(&mut h);
     let target = h.state().state.as_ref().unwrap().retrieved[1].clone();
     let flat: String = target
         .text
@@ -662,4 +662,61 @@ fn a_crosstab_condition_is_built_by_clicks() {
         ]],
     );
     assert!(h.query_by_label(&label).is_some(), "{label}");
+}
+
+/// After a coding, an in-vivo coding, a recoding, a deletion and an undo, the code system's
+/// counts (each code's own and with its sub-codes) are the ones a full count of the file gives:
+/// a change to segments re-reads only the codes it touched.
+#[test]
+fn counts_kept_after_each_change_to_segments_agree_with_a_full_count() {
+    use kodierwerk::gui::{Edit, Navigate};
+    use kodierwerk::model::range::CharRange;
+
+    let (_dir, path) = sample();
+    let mut h = harness(&path);
+    h.run();
+    let state = h.state_mut().state.as_mut().unwrap();
+    let document = state.documents[1].id;
+    state.push(Navigate::OpenDocument(document));
+    state.apply_pending();
+    let code = |state: &kodierwerk::gui::WorkbenchState, path: &str| {
+        state.codes.iter().find(|c| c.path == path).unwrap().id
+    };
+    let first = code(state, "Arbeitslogik/Leistungsgewährung");
+    let second = code(state, "Wirkungen und Argumente/Lerneffekte");
+    let agree = |state: &kodierwerk::gui::WorkbenchState, step: &str| {
+        assert_eq!(state.counts, state.project.code_counts().unwrap(), "{step}");
+    };
+
+    state.push(Edit::ApplyCode {
+        code: first,
+        range: CharRange::new(10, 40).unwrap(),
+    });
+    state.apply_pending();
+    agree(state, "coded");
+    let coded = state.selected_segment.unwrap();
+    assert!(state.counts[&first].0 > 0);
+
+    state.push(Edit::InVivo {
+        range: CharRange::new(50, 70).unwrap(),
+    });
+    state.apply_pending();
+    agree(state, "coded in vivo");
+
+    state.push(Edit::UpdateSegment {
+        segment: coded,
+        range: None,
+        code: Some(second),
+    });
+    state.apply_pending();
+    agree(state, "recoded");
+
+    state.push(Edit::DeleteSegment(coded));
+    state.apply_pending();
+    agree(state, "deleted");
+
+    state.push(Edit::Undo);
+    state.apply_pending();
+    agree(state, "undone");
+    assert!(state.error.is_none(), "{:?}", state.error);
 }

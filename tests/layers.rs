@@ -122,8 +122,12 @@ const GUI_LAYERS: &[(&str, &[&str])] = &[
     ("i18n", &[]),
     ("jobs", &[]),
     ("analysis_worker", &[]),
+    ("retriever", &[]),
     ("request", &["jobs"]),
-    ("state", &["request", "i18n", "jobs", "analysis_worker"]),
+    (
+        "state",
+        &["request", "i18n", "jobs", "analysis_worker", "retriever"],
+    ),
     ("widgets", &["state", "request", "i18n", "jobs"]),
     (
         "panes",

@@ -145,6 +145,13 @@ impl KodierwerkApp {
                     .request_repaint_after(std::time::Duration::from_millis(100));
             }
             state.worker.poll();
+            state.take_retrieved(ui.ctx());
+            if state.retrieving() {
+                // The reader wakes the window when it is done; this covers a question asked
+                // before the window was there to be woken.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(50));
+            }
             shortcuts(ui, state, &mut self.views);
         }
         let dropped: Vec<PathBuf> = ui.input(|i| {

@@ -1,7 +1,7 @@
 //! The egui face: the workbench window over the same core as the command line.
 //!
-//! Layers, each using only those below it: `state`, `request`, `i18n`, `jobs`, `analysis_worker`
-//! and `widgets` at the bottom; `panes` (one file per pane with its own view state) above them;
+//! Layers, each using only those below it: `state`, `request`, `i18n`, `jobs`, `analysis_worker`,
+//! `retriever` and `widgets` at the bottom; `panes` (one file per pane with its own view state) above them;
 //! `app` on top, owning the panes' views.
 
 mod analysis_worker;
@@ -10,6 +10,7 @@ mod i18n;
 mod jobs;
 mod panes;
 mod request;
+mod retriever;
 mod state;
 mod widgets;
 

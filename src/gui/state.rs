@@ -8,6 +8,7 @@ use super::analysis_worker::AnalysisWorker;
 use super::i18n::{Lang, Tr};
 use super::jobs::{Jobs, RefiFile};
 use super::request::{Edit, Job, Navigate, Request};
+use super::retriever::Retriever;
 use crate::corpus::blocks::{Block, block_at, blocks, text_of};
 use crate::model::error::Result;
 use crate::model::range::CharRange;
@@ -110,6 +111,25 @@ pub struct Settings {
     pub lang: Lang,
 }
 
+/// What an edit can have changed, so that the refresh after it reads that much and no more.
+enum Touched {
+    /// Segments of one document, and the counts of some codes.
+    Segments {
+        document: DocumentId,
+        codes: Vec<CodeId>,
+    },
+    Everything,
+}
+
+impl Touched {
+    fn segments(document: DocumentId, codes: impl IntoIterator<Item = CodeId>) -> Self {
+        Self::Segments {
+            document,
+            codes: codes.into_iter().collect(),
+        }
+    }
+}
+
 /// Everything a pane needs to draw itself and ask for changes.
 pub struct WorkbenchState {
     pub project: Project,
@@ -131,7 +151,10 @@ pub struct WorkbenchState {
     pub selection: Option<CharRange>,
     pub selected_segment: Option<SegmentId>,
     pub selected_code: Option<CodeId>,
+    /// Activated codes × activated documents; read off the UI thread by the retriever, so it can
+    /// be a moment behind the project (`retrieving()` says so).
     pub retrieved: Vec<Segment>,
+    retriever: Retriever,
     pub document_filter: String,
     pub scroll_to: Option<ScrollTarget>,
     pub memo_target: Option<MemoTarget>,
@@ -170,6 +193,7 @@ impl WorkbenchState {
             selected_segment: None,
             selected_code: None,
             retrieved: Vec::new(),
+            retriever: Retriever::start(project_path.clone()),
             document_filter: String::new(),
             scroll_to: None,
             memo_target: None,
@@ -217,13 +241,57 @@ impl WorkbenchState {
         let known_codes: HashSet<CodeId> = self.codes.iter().map(|c| c.id).collect();
         self.active_codes.retain(|c| known_codes.contains(c));
         self.pinned.retain(|c| known_codes.contains(c));
-        // A document's text and turns never change after import: only its segments need reloading.
+        if self
+            .open
+            .as_ref()
+            .is_some_and(|o| !known_docs.contains(&o.id))
+        {
+            self.open = None;
+        }
+        self.refresh_open_segments()?;
+        self.refresh_retrieved()?;
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Reloads what a change to the segments of `document` can have changed, and no more: at a
+    /// million segments the frame that shows a new coding must not wait for every count. The
+    /// counts of `codes` (and their parents) are read again; the code tree too, since coding in
+    /// vivo adds a code.
+    fn refresh_segments(&mut self, document: DocumentId, codes: &[CodeId]) -> Result<()> {
+        self.codes = self.project.codes()?;
+        for &code in codes {
+            self.recount(code)?;
+        }
+        self.coders = self.project.coders()?;
+        if let Some(listed) = self.documents.iter_mut().find(|d| d.id == document) {
+            *listed = self.project.document(document)?;
+        }
+        self.refresh_open_segments()?;
+        self.refresh_retrieved()?;
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Reads one code's own count again and carries the difference up to its parents' totals.
+    fn recount(&mut self, code: CodeId) -> Result<()> {
+        let own = self.project.own_segment_count(code)?;
+        let entry = self.counts.entry(code).or_default();
+        let delta = own as i64 - entry.0 as i64;
+        entry.0 = own;
+        let mut next = Some(code);
+        while let Some(id) = next {
+            let total = &mut self.counts.entry(id).or_default().1;
+            *total = (*total as i64 + delta).max(0) as usize;
+            next = self.code(id).and_then(|c| c.parent);
+        }
+        Ok(())
+    }
+
+    /// A document's text and turns never change after import: only its segments need reloading.
+    fn refresh_open_segments(&mut self) -> Result<()> {
         if let Some(open) = &mut self.open {
-            if known_docs.contains(&open.id) {
-                open.segments = self.project.document_segments(open.id)?;
-            } else {
-                self.open = None;
-            }
+            open.segments = self.project.document_segments(open.id)?;
         }
         if let Some(segment) = self.selected_segment
             && !self
@@ -233,19 +301,36 @@ impl WorkbenchState {
         {
             self.selected_segment = None;
         }
-        self.refresh_retrieved()?;
-        self.version += 1;
         Ok(())
     }
 
-    /// Recomputes the list of retrieved segments: activated codes × activated documents.
+    /// Asks for the list of retrieved segments again (activated codes × activated documents); it
+    /// arrives in a later frame through [`WorkbenchState::take_retrieved`].
     pub fn refresh_retrieved(&mut self) -> Result<()> {
         if self.active_codes.is_empty() || self.active_documents.is_empty() {
+            self.retriever.cancel();
             self.retrieved.clear();
             return Ok(());
         }
-        self.retrieved = self.project.segments(&self.retrieval_filter())?;
+        let filter = self.retrieval_filter();
+        if let Err(error) = self.retriever.ask(filter) {
+            self.error = Some(error);
+        }
         Ok(())
+    }
+
+    /// Takes in the list of retrieved segments if a newer one arrived; `ctx` is woken by the next.
+    pub fn take_retrieved(&mut self, ctx: &egui::Context) {
+        match self.retriever.poll(Some(ctx)) {
+            Some(Ok(segments)) => self.retrieved = segments,
+            Some(Err(error)) => self.error = Some(error),
+            None => {}
+        }
+    }
+
+    /// True while the list of retrieved segments is being read.
+    pub fn retrieving(&self) -> bool {
+        self.retriever.busy()
     }
 
     /// Activated codes × activated documents, by the coders who are shown.
@@ -334,8 +419,12 @@ impl WorkbenchState {
                 if self.changes_nothing(&edit)? {
                     return Ok(());
                 }
-                self.edit(edit)?;
-                self.refresh()
+                match self.edit(edit)? {
+                    Touched::Segments { document, codes } => {
+                        self.refresh_segments(document, &codes)
+                    }
+                    Touched::Everything => self.refresh(),
+                }
             }
             // Moving the view or starting a job changes neither the project nor what is activated:
             // the list of retrieved segments stays as it is (a finished job refreshes).
@@ -373,30 +462,47 @@ impl WorkbenchState {
             .map(|j| j.name.clone())
     }
 
-    fn edit(&mut self, edit: Edit) -> Result<()> {
+    fn edit(&mut self, edit: Edit) -> Result<Touched> {
+        let open = self.open.as_ref().map(|o| o.id);
         match edit {
-            Edit::ApplyCode { code, range } => self.code_range(code, range)?,
+            Edit::ApplyCode { code, range } => {
+                self.code_range(code, range)?;
+                if let Some(document) = open {
+                    return Ok(Touched::segments(document, [code]));
+                }
+            }
             Edit::InVivo { range } => {
-                let Some(document) = self.open.as_ref().map(|o| o.id) else {
-                    return Ok(());
+                let Some(document) = open else {
+                    return Ok(Touched::Everything);
                 };
                 let coder = self.coder_name();
-                if let Some((code, segment)) = self.project.code_in_vivo(document, range, &coder)? {
+                let coded = self.project.code_in_vivo(document, range, &coder)?;
+                if let Some((code, segment)) = coded {
                     self.coded(code, segment);
                     self.selected_code = Some(code);
                 }
+                return Ok(Touched::segments(document, coded.map(|(code, _)| code)));
             }
             Edit::UpdateSegment {
                 segment,
                 range,
                 code,
-            } => self.project.update_segment(segment, range, code)?,
+            } => {
+                let before = self.project.segment(segment)?;
+                self.project.update_segment(segment, range, code)?;
+                let codes = [Some(before.code_id), code].into_iter().flatten();
+                return Ok(Touched::segments(before.document_id, codes));
+            }
             Edit::SetSegmentMemo { segment, memo } => {
+                let document = self.project.segment(segment)?.document_id;
                 self.project.set_segment_memo(segment, &memo)?;
+                return Ok(Touched::segments(document, []));
             }
             Edit::DeleteSegment(segment) => {
+                let before = self.project.segment(segment)?;
                 self.project.delete_segment(segment)?;
                 self.selected_segment = None;
+                return Ok(Touched::segments(before.document_id, [before.code_id]));
             }
             Edit::AddCode { parent, name } => {
                 let path = match parent.and_then(|p| self.code(p)) {
@@ -464,7 +570,7 @@ impl WorkbenchState {
                 self.message = Some(format!("{}: {label}", self.tr.redone));
             }
         }
-        Ok(())
+        Ok(Touched::Everything)
     }
 
     fn navigate(&mut self, to: Navigate) -> Result<()> {

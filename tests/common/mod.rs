@@ -86,12 +86,16 @@ pub fn fingerprint(project: &Path) -> Vec<u8> {
     bytes
 }
 
-/// Steps the workbench until the analysis worker has delivered what the views asked for (it
-/// computes off the UI thread), then lets the frames settle.
+/// Steps the workbench until the analysis worker has delivered what the views asked for and the
+/// list of retrieved segments is read (both off the UI thread), then lets the frames settle.
 pub fn settle(h: &mut egui_kittest::Harness<'static, kodierwerk::gui::KodierwerkApp>) {
     for _ in 0..500 {
         h.step();
-        let busy = h.state().state.as_ref().is_some_and(|s| s.worker.busy());
+        let busy = h
+            .state()
+            .state
+            .as_ref()
+            .is_some_and(|s| s.worker.busy() || s.retrieving());
         if !busy {
             break;
         }

@@ -46,6 +46,8 @@ pub fn retrieved_segments_ui(ui: &mut Ui, state: &mut WorkbenchState, export_cli
         .collect();
     let mut jump = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    // A click on a row opens its passage; the row's text is not for selecting.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt("retrieved")
         .striped(true)
