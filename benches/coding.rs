@@ -1,5 +1,6 @@
 //! What one change costs as a project grows: the core's `apply_code` (with its commit), a memo
-//! edit, a recode and an undo, each timed 1,000 times, p50 and p99, on projects of 0, 100,000 and
+//! edit, a recode and an undo, each timed 1,000 times in rounds that take turns between the projects,
+//! p50 and p99, on projects of 0, 100,000 and
 //! (with `KODIERWERK_BENCH_FULL=1`) 1,000,000 segments with as many entries in the action log; and
 //! a batch of 100,000 codings (`kodierwerk code --from`) read and coded as one change; and the
 //! import of 200 and of 2,000 transcripts, which should take ten times as long, not more.
@@ -31,54 +32,85 @@ fn report(size: &str, what: &str, mut times: Vec<Duration>) {
     );
 }
 
-fn timed(mut step: impl FnMut(usize)) -> Vec<Duration> {
-    (0..ROUNDS)
-        .map(|i| {
-            let start = Instant::now();
-            step(i);
-            start.elapsed()
-        })
-        .collect()
+/// One project of the comparison, with what its rounds need.
+struct Sized {
+    name: String,
+    project: Project,
+    code: CodeId,
+    other: CodeId,
+    doc: DocumentId,
+    len: usize,
+    rng: Rng,
+    coded: Vec<SegmentId>,
+    times: Vec<Duration>,
 }
 
 /// A project of `documents` transcripts with 1,000 segments each and as many log entries.
-fn project(dir: &Path, documents: usize) -> Project {
+fn project(dir: &Path, documents: usize) -> Sized {
     let path = dir.join(format!("p{documents}.kodierwerk"));
     generate_project(&path, documents.max(1), 40_000, 1_000 * documents.min(1), 5).unwrap();
     let mut project = Project::open(&path).unwrap();
     project.append_generated_history(1_000 * documents).unwrap();
-    project
+    let codes = project.codes().unwrap();
+    let doc = DocumentId(1);
+    let len = project.document(doc).unwrap().chars;
+    Sized {
+        name: format!(
+            "{} segments, {} log entries",
+            1_000 * documents,
+            1_000 * documents
+        ),
+        project,
+        code: codes[1].id,
+        other: codes[2].id,
+        doc,
+        len,
+        rng: Rng::new(9),
+        coded: Vec::new(),
+        times: Vec::new(),
+    }
 }
 
-fn changes(dir: &Path, documents: usize) {
-    let size = format!(
-        "{} segments, {} log entries",
-        1_000 * documents,
-        1_000 * documents
-    );
-    let mut p = project(dir, documents);
-    let code = p.codes().unwrap()[1].id;
-    let other: CodeId = p.codes().unwrap()[2].id;
-    let doc = DocumentId(1);
-    let len = p.document(doc).unwrap().chars;
-    let mut rng = Rng::new(9);
-    let mut coded: Vec<SegmentId> = Vec::new();
-    let apply = timed(|_| {
-        let start = rng.below(len - 300);
-        let range = CharRange::new(start, start + 1 + rng.below(250)).unwrap();
-        coded.push(p.apply_code(doc, range, code, "Anna", "").unwrap());
+/// Times `step` `ROUNDS` times on every project, in rounds of 100 that take turns between the
+/// projects, so that whatever else the machine does falls on all of them alike.
+fn timed(projects: &mut [Sized], what: &str, mut step: impl FnMut(&mut Sized, usize)) {
+    for round in 0..ROUNDS / 100 {
+        for p in projects.iter_mut() {
+            for i in round * 100..(round + 1) * 100 {
+                let start = Instant::now();
+                step(p, i);
+                p.times.push(start.elapsed());
+            }
+        }
+    }
+    for p in projects.iter_mut() {
+        report(&p.name, what, std::mem::take(&mut p.times));
+    }
+}
+
+fn changes(projects: &mut [Sized]) {
+    timed(projects, "apply_code", |p, _| {
+        let start = p.rng.below(p.len - 300);
+        let range = CharRange::new(start, start + 1 + p.rng.below(250)).unwrap();
+        let id = p
+            .project
+            .apply_code(p.doc, range, p.code, "Anna", "")
+            .unwrap();
+        p.coded.push(id);
     });
-    report(&size, "apply_code", apply);
-    let memo = timed(|i| {
-        p.set_segment_memo(coded[i], &format!("Memo {i}")).unwrap();
+    timed(projects, "memo edit", |p, i| {
+        p.project
+            .set_segment_memo(p.coded[i], &format!("Memo {i}"))
+            .unwrap();
     });
-    report(&size, "memo edit", memo);
-    let recode = timed(|i| p.update_segment(coded[i], None, Some(other)).unwrap());
-    report(&size, "recode", recode);
-    let undo = timed(|_| {
-        p.undo().unwrap();
+    timed(projects, "recode", |p, i| {
+        p.project
+            .update_segment(p.coded[i], None, Some(p.other))
+            .unwrap()
     });
-    report(&size, "undo", undo);
+    timed(projects, "undo", |p, _| {
+        p.project.undo().unwrap();
+    });
 }
 
 fn batch(dir: &Path) {
@@ -150,13 +182,16 @@ fn import_growth(dir: &Path) {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let full = std::env::var_os("KODIERWERK_BENCH_FULL").is_some();
+    let mut projects = Vec::new();
     for documents in [0, 100, 1_000] {
         if documents == 1_000 && !full {
             println!("(1,000,000 segments: set KODIERWERK_BENCH_FULL=1)");
             continue;
         }
-        changes(dir.path(), documents);
+        projects.push(project(dir.path(), documents));
     }
+    changes(&mut projects);
+    drop(projects);
     batch(dir.path());
     import_growth(dir.path());
 }
