@@ -120,6 +120,10 @@ pub enum Error {
     NotATypeAttribute(String),
     #[error("{0}")]
     Range(#[from] RangeError),
+    #[error("agreement compares two coders; name exactly two, e.g. --coders Anna,Jonas")]
+    NotTwoCoders,
+    #[error("“{0}” is named twice; agreement compares two different coders")]
+    SameCoderTwice(String),
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]
