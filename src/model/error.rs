@@ -124,6 +124,12 @@ pub enum Error {
     NotTwoCoders,
     #[error("“{0}” is named twice; agreement compares two different coders")]
     SameCoderTwice(String),
+    #[error(
+        "“{0}” is one of the coders compared; the consensus needs a coder of its own, e.g. Konsens"
+    )]
+    ConsensusIsACoder(String),
+    #[error("neither coder coded “{code}” in the passage {passage}; there is nothing to decide")]
+    NothingToDecide { code: String, passage: String },
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]
