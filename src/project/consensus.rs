@@ -11,6 +11,12 @@ use crate::model::error::{Error, Result};
 use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{CodeId, CoderId, DocumentId, SegmentId};
 
+/// How the action log names a decision on a passage, up to the choice; the workbench reads the
+/// log by it to show what is decided.
+pub fn consensus_label(code_path: &str, document: &str, passage: CharRange) -> String {
+    format!("Konsens „{code_path}“ in „{document}“ ({passage}): ")
+}
+
 /// The consensus coder's name unless the team chooses another.
 pub const CONSENSUS_CODER: &str = "Konsens";
 
@@ -143,7 +149,8 @@ impl Project {
             segments.push((id, range));
         }
         change.commit(&format!(
-            "Konsens „{code_path}“ in „{doc_name}“ ({passage}): {taken}"
+            "{}{taken}",
+            consensus_label(code_path.as_str(), &doc_name, passage)
         ))?;
         Ok(ConsensusOutcome {
             segments,

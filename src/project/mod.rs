@@ -26,7 +26,9 @@ use rusqlite::{Connection, OpenFlags};
 use crate::model::error::{Error, Result};
 
 pub use attributes::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, canonical_value, fold};
-pub use consensus::{CONSENSUS_CODER, ConsensusChoice, ConsensusDecision, ConsensusOutcome};
+pub use consensus::{
+    CONSENSUS_CODER, ConsensusChoice, ConsensusDecision, ConsensusOutcome, consensus_label,
+};
 pub use documents::{NewDocument, content_hash};
 pub use segments::SegmentFilter;
 pub use typology::Evidence;
