@@ -397,14 +397,28 @@ fn agreement_table_ui(ui: &mut Ui, tr: &Tr, a: &Agreement, height: f32) -> Optio
                             } else {
                                 RichText::new(&value)
                             };
-                            ui.label(text)
-                                .accessible_name(format!("{name} × {column}: {value}"));
+                            named_text(ui, text, format!("{name} × {column}: {value}"));
                         });
                     }
                 });
             });
     });
     clicked
+}
+
+/// A text on one line whose accessible name says where it belongs (a table cell's code and
+/// column, a passage's decision), for screen readers and tests.
+fn named_text(ui: &mut Ui, text: RichText, name: String) {
+    let galley = egui::WidgetText::from(text).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Truncate),
+        ui.available_width(),
+        egui::TextStyle::Body,
+    );
+    let (rect, response) = ui.allocate_exact_size(galley.size(), egui::Sense::hover());
+    ui.painter()
+        .galley(rect.min, galley, ui.visuals().text_color());
+    response.accessible_name(name);
 }
 
 /// The ranges of one coder in a passage, as a person reads them.
@@ -522,17 +536,19 @@ fn disagreements_ui(
                     ui.strong(&place);
                     ui.label(format!("{first}: {}", ranges(&d.first)));
                     ui.label(format!("{second}: {}", ranges(&d.second)));
-                    match &item.decided {
-                        Some(words) => ui.label(
-                            RichText::new(format!("✔ {} {words}", tr.decided))
-                                .color(ui.visuals().hyperlink_color),
+                    let status = match &item.decided {
+                        Some(words) => RichText::new(format!("✔ {} {words}", tr.decided))
+                            .color(ui.visuals().hyperlink_color),
+                        None => RichText::new(tr.undecided).weak(),
+                    };
+                    named_text(
+                        ui,
+                        status,
+                        format!(
+                            "{place}: {}",
+                            item.decided.as_deref().unwrap_or(tr.undecided)
                         ),
-                        None => ui.weak(tr.undecided),
-                    }
-                    .accessible_name(format!(
-                        "{place}: {}",
-                        item.decided.as_deref().unwrap_or(tr.undecided)
-                    ));
+                    );
                 });
                 ui.horizontal_wrapped(|ui| {
                     for choice in ConsensusChoice::ALL {
