@@ -276,6 +276,8 @@ pub struct Tr {
     pub decided: &'static str,
     pub undecided: &'static str,
     pub consensus_recorded: &'static str,
+    pub no_activated_codes: &'static str,
+    pub no_activated_documents: &'static str,
 }
 
 pub static DE: Tr = Tr {
@@ -521,6 +523,8 @@ pub static DE: Tr = Tr {
     decided: "Entschieden:",
     undecided: "offen",
     consensus_recorded: "Konsens gespeichert",
+    no_activated_codes: "Keine Codes aktiviert: im Codesystem Häkchen setzen oder „alle“ wählen.",
+    no_activated_documents: "Keine Dokumente aktiviert: in der Dokumentliste Häkchen setzen oder „von beiden codiert“ wählen.",
 };
 
 pub static EN: Tr = Tr {
@@ -766,4 +770,6 @@ pub static EN: Tr = Tr {
     decided: "Decided:",
     undecided: "open",
     consensus_recorded: "Consensus recorded",
+    no_activated_codes: "No codes activated: tick some in the code system or choose “all”.",
+    no_activated_documents: "No documents activated: tick some in the document list or choose “coded by both”.",
 };

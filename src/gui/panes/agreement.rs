@@ -130,6 +130,14 @@ pub fn agreement_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Agreemen
         ui.weak(tr.need_two_coders);
         return;
     }
+    if view.activated_codes && state.active_codes.is_empty() {
+        ui.weak(tr.no_activated_codes);
+        return;
+    }
+    if view.activated_documents && state.active_documents.is_empty() {
+        ui.weak(tr.no_activated_documents);
+        return;
+    }
     let spec = spec(state, view, &first, &second);
     let key = format!("{spec:?}");
     let asked = spec.clone();
