@@ -334,6 +334,24 @@ mod tests {
     }
 
     #[test]
+    fn deciding_on_no_segment_is_recorded_and_undone_too() {
+        let (_dir, mut p, doc, code) = setup();
+        let before = state(&p);
+        let outcome = p
+            .decide_consensus(&decision(doc, code, ConsensusChoice::Neither))
+            .unwrap();
+        assert_eq!(outcome.segments, vec![]);
+        assert_eq!(
+            p.actions(1).unwrap()[0].label,
+            "Konsens „Haltung“ in „HS-01“ (0–35): nicht codiert"
+        );
+        assert_eq!(state(&p), before);
+        p.undo().unwrap();
+        assert_eq!(state(&p), before);
+        assert!(p.actions(1).unwrap()[0].undone);
+    }
+
+    #[test]
     fn bad_decisions_are_refused() {
         let (_dir, mut p, doc, code) = setup();
         let mut d = decision(doc, code, ConsensusChoice::First);
