@@ -85,6 +85,27 @@ fn open_the_view_decide_two_disagreements_and_undo_one() {
     let kappa = core.pooled.row.figures.cohen_kappa.value().unwrap();
     shows(&h, &format!("{pooled} × κ Cohen: {kappa:.3}"));
 
+    // The bootstrap interval on demand, the same as `agreement --ci`.
+    h.get_by_label("95-%-Intervall").click();
+    settle(&mut h);
+    let with_ci = AgreementSpec {
+        ci: true,
+        ..spec.clone()
+    };
+    let ci = agreement(&data, &with_ci, &DocumentUnits::new())
+        .unwrap()
+        .pooled
+        .ci
+        .unwrap();
+    let (k, a) = (ci.cohen_kappa.unwrap(), ci.krippendorff_alpha.unwrap());
+    assert!(shown_containing(
+        &h,
+        &format!(
+            "κ {:.3} – {:.3} · α {:.3} – {:.3}",
+            k.low, k.high, a.low, a.high
+        )
+    ));
+
     h.get_by_label(SYSTEMFEHLER).click();
     settle(&mut h);
     shows(&h, &format!("Abweichungen bei „{SYSTEMFEHLER}“ (7)"));

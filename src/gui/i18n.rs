@@ -276,6 +276,9 @@ pub struct Tr {
     pub decided: &'static str,
     pub undecided: &'static str,
     pub consensus_recorded: &'static str,
+    pub with_interval: &'static str,
+    pub with_interval_hint: &'static str,
+    pub interval_line: &'static str,
     pub no_activated_codes: &'static str,
     pub no_activated_documents: &'static str,
 }
@@ -523,6 +526,9 @@ pub static DE: Tr = Tr {
     decided: "Entschieden:",
     undecided: "offen",
     consensus_recorded: "Konsens gespeichert",
+    with_interval: "95-%-Intervall",
+    with_interval_hint: "Bootstrap über Dokumente (1.000 Ziehungen, fester Startwert) für κ und α aller Codes",
+    interval_line: "95-%-Intervall aller Codes (Bootstrap über Dokumente)",
     no_activated_codes: "Keine Codes aktiviert: im Codesystem Häkchen setzen oder „alle“ wählen.",
     no_activated_documents: "Keine Dokumente aktiviert: in der Dokumentliste Häkchen setzen oder „von beiden codiert“ wählen.",
 };
@@ -770,6 +776,9 @@ pub static EN: Tr = Tr {
     decided: "Decided:",
     undecided: "open",
     consensus_recorded: "Consensus recorded",
+    with_interval: "95 % interval",
+    with_interval_hint: "Bootstrap over documents (1,000 resamples, fixed seed) for the pooled κ and α",
+    interval_line: "95 % interval of all codes (bootstrap over documents)",
     no_activated_codes: "No codes activated: tick some in the code system or choose “all”.",
     no_activated_documents: "No documents activated: tick some in the document list or choose “coded by both”.",
 };

@@ -30,6 +30,8 @@ pub struct AgreementView {
     /// Percent for turns, words and sentences; 0: one character is enough.
     pub min_share: f64,
     pub with_subcodes: bool,
+    /// Add the bootstrap interval of the pooled kappa and alpha.
+    pub ci: bool,
     /// Only the documents activated in the document system (else those both coders coded).
     pub activated_documents: bool,
     /// Only the codes activated in the code system (else every code either coder used).
@@ -49,6 +51,7 @@ impl Default for AgreementView {
             threshold: 90.0,
             min_share: 0.0,
             with_subcodes: false,
+            ci: false,
             activated_documents: false,
             activated_codes: false,
             consensus: CONSENSUS_CODER.to_owned(),
@@ -102,6 +105,8 @@ pub fn agreement_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Agreemen
             _ => {}
         }
         ui.checkbox(&mut view.with_subcodes, tr.with_subcodes);
+        ui.checkbox(&mut view.ci, tr.with_interval)
+            .on_hover_text(tr.with_interval_hint);
     });
     ui.horizontal_wrapped(|ui| {
         ui.label(tr.compared_documents);
@@ -156,6 +161,18 @@ pub fn agreement_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut Agreemen
         return;
     };
     ui.weak(summary(tr, &a));
+    if let Some(ci) = &a.pooled.ci {
+        let show = |i: Option<crate::analysis::Interval>| match i {
+            Some(i) => format!("{:.3} – {:.3}", i.low, i.high),
+            None => format!("– ({})", tr.no_variance),
+        };
+        ui.label(format!(
+            "{}: κ {} · α {}",
+            tr.interval_line,
+            show(ci.cohen_kappa),
+            show(ci.krippendorff_alpha)
+        ));
+    }
     ui.separator();
     let list_height = if view.opened.is_some() { 300.0 } else { 0.0 };
     let table_height = (ui.available_height() - list_height).max(140.0);
@@ -222,7 +239,7 @@ fn spec(state: &WorkbenchState, view: &AgreementView, first: &str, second: &str)
         codes,
         documents,
         with_subcodes: view.with_subcodes,
-        ci: false,
+        ci: view.ci,
     }
 }
 
