@@ -94,6 +94,15 @@ fn sub_codes_turns_documents_segments_and_a_chosen_document() {
     assert_eq!(cells(row(&turns, "B")), [0, 1, 0, 11]);
     assert_eq!(turns["min_share"], 60.0);
 
+    // Words inside the turns (labels are none): 11 per text. B: Anna touches „und“, „schlecht“
+    // (nord1) and „Wie“, „geht“ (sued1), Ben „geht“, „es“.
+    let words = agreement(&p, &["--unit", "word"]);
+    assert_eq!(cells(row(&words, "B")), [1, 3, 1, 28]);
+    assert_eq!(row(&words, "B")["units"], 33);
+    // One sentence per turn in these texts.
+    let sentences = agreement(&p, &["--unit", "sentence"]);
+    assert_eq!(cells(row(&sentences, "B")), [1, 1, 0, 10]);
+
     let documents = agreement(&p, &["--unit", "document"]);
     assert_eq!(cells(row(&documents, "B")), [1, 1, 0, 1]);
 

@@ -230,8 +230,8 @@ pub struct Disagreement {
 /// The units of each document for turns, words and sentences, sorted and disjoint.
 pub type DocumentUnits = HashMap<DocumentId, Vec<CharRange>>;
 
-/// Reads what a unit needs beside the segments: turns, or the words or sentences of the texts.
-/// Empty for the other units.
+/// Reads what a unit needs beside the segments: turns, or the words or sentences of the texts
+/// (within the speaker turns, where a document has them). Empty for the other units.
 pub fn load_units(
     project: &Project,
     data: &AnalysisData,
@@ -254,7 +254,36 @@ pub fn load_units(
     };
     data.documents
         .iter()
-        .map(|d| Ok((d.id, split(&project.document_text(d.id)?))))
+        .map(|d| {
+            let text = project.document_text(d.id)?;
+            let turns: Vec<CharRange> = project.turns(d.id)?.into_iter().map(|t| t.range).collect();
+            Ok((d.id, split_within(&text, &turns, split)))
+        })
+        .collect()
+}
+
+/// The words or sentences of a text; with speaker turns, those of each turn, so that labels
+/// („I:“, „B:“) and timestamps between turns are no units.
+fn split_within(
+    text: &str,
+    turns: &[CharRange],
+    split: fn(&str) -> Vec<CharRange>,
+) -> Vec<CharRange> {
+    if turns.is_empty() {
+        return split(text);
+    }
+    let index = crate::model::range::TextIndex::new(text);
+    turns
+        .iter()
+        .flat_map(|turn| {
+            let offset = turn.start.0;
+            split(index.slice(*turn).unwrap_or_default())
+                .into_iter()
+                .map(move |r| CharRange {
+                    start: CharPos(r.start.0 + offset),
+                    end: CharPos(r.end.0 + offset),
+                })
+        })
         .collect()
 }
 

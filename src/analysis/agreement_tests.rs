@@ -1,5 +1,5 @@
 use super::*;
-use crate::analysis::text_units::words;
+use crate::analysis::text_units::{sentences, words};
 use crate::model::{Code, Coder, DocumentInfo, JobcenterId, SegmentSpan};
 
 const ANNA: CoderId = CoderId(1);
@@ -471,4 +471,29 @@ fn random_cases_agree_with_the_reference_packages() {
             );
         }
     }
+}
+
+#[test]
+fn words_and_sentences_lie_within_the_turns() {
+    let text = "I: Wie geht es?\nB: Gut. Dr. Meier sagt: ja.\n";
+    let turns = [
+        CharRange::new(3, 15).unwrap(),
+        CharRange::new(19, 43).unwrap(),
+    ];
+    let chars: Vec<char> = text.chars().collect();
+    let shown = |ranges: Vec<CharRange>| -> Vec<String> {
+        ranges
+            .iter()
+            .map(|r| chars[r.start.0..r.end.0].iter().collect())
+            .collect()
+    };
+    assert_eq!(
+        shown(split_within(text, &turns, sentences)),
+        ["Wie geht es?", "Gut.", "Dr. Meier sagt:", "ja."]
+    );
+    assert_eq!(
+        shown(split_within(text, &turns, words)),
+        ["Wie", "geht", "es", "Gut", "Dr", "Meier", "sagt", "ja"]
+    );
+    assert_eq!(split_within(text, &[], words).len(), 10);
 }
