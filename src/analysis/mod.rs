@@ -5,6 +5,7 @@
 //! modules are private, this facade is what the faces use.
 
 mod agreement;
+mod agreement_count;
 mod agreement_figures;
 mod cooccurrence;
 mod crosstab;
