@@ -1,16 +1,27 @@
-//! Frequencies per jobcenter and per group of jobcenters, crosstabs, co-occurrence and typology:
-//! plain functions over a snapshot of the project ([`AnalysisData`]), shared by the CLI and the GUI.
+//! Frequencies per jobcenter and per group of jobcenters, crosstabs, co-occurrence, typology and
+//! intercoder agreement: plain functions over a snapshot of the project ([`AnalysisData`]), shared
+//! by the CLI and the GUI.
 //! Each analysis takes a spec (its question) and returns serialisable rows (its answer); the
 //! modules are private, this facade is what the faces use.
 
+mod agreement;
+mod agreement_count;
+mod agreement_figures;
 mod cooccurrence;
 mod crosstab;
 mod filter;
 mod matrix;
 mod matrix_rows;
+mod text_units;
 mod typology;
 mod words;
 
+pub use agreement::{
+    Agreement, AgreementRow, AgreementSpec, AgreementUnit, Confidence, Disagreement, DocumentUnits,
+    Interval, Pooled, SegmentMatches, agreement, chosen_documents, disagreements, load_units,
+    turn_units,
+};
+pub use agreement_figures::{AgreementTable, Figure, Figures, Undefined};
 pub use cooccurrence::{
     Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, cooccurrence,
     overlapping_pairs, passages,

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::{CooccurrenceScope, Measure, SegmentQuery, Unit, parse_assignments};
+use crate::analysis::{
+    AgreementUnit, CooccurrenceScope, Measure, SegmentQuery, Unit, parse_assignments,
+};
+use crate::project::ConsensusChoice;
 
 /// Kodierwerk: code interview transcripts, compare jobcenters, export coded segments.
 #[derive(Debug, Parser)]
@@ -87,6 +90,63 @@ impl From<ScopeArg> for CooccurrenceScope {
     }
 }
 
+/// `--unit` of `agreement`: what is compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AgreementUnitArg {
+    /// Every character of the documents.
+    Character,
+    /// Every speaker turn (coded when a segment touches it, or covers --min-share of it).
+    Turn,
+    /// Every document (coded when it holds a segment of the code).
+    Document,
+    /// Every segment of both coders, matched one to one at --threshold.
+    Segment,
+    /// Every word.
+    Word,
+    /// Every sentence.
+    Sentence,
+}
+
+impl From<AgreementUnitArg> for AgreementUnit {
+    fn from(value: AgreementUnitArg) -> Self {
+        match value {
+            AgreementUnitArg::Character => AgreementUnit::Character,
+            AgreementUnitArg::Turn => AgreementUnit::Turn,
+            AgreementUnitArg::Document => AgreementUnit::Document,
+            AgreementUnitArg::Segment => AgreementUnit::Segment,
+            AgreementUnitArg::Word => AgreementUnit::Word,
+            AgreementUnitArg::Sentence => AgreementUnit::Sentence,
+        }
+    }
+}
+
+/// `--take` of `consensus`: what the consensus coder gets for a disagreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TakeArg {
+    /// The first coder's ranges.
+    First,
+    /// The second coder's ranges.
+    Second,
+    /// Both coders' ranges joined.
+    Joined,
+    /// Only what both coders coded.
+    Common,
+    /// No segment (removes an earlier decision's).
+    Neither,
+}
+
+impl From<TakeArg> for ConsensusChoice {
+    fn from(value: TakeArg) -> Self {
+        match value {
+            TakeArg::First => ConsensusChoice::First,
+            TakeArg::Second => ConsensusChoice::Second,
+            TakeArg::Joined => ConsensusChoice::Joined,
+            TakeArg::Common => ConsensusChoice::Common,
+            TakeArg::Neither => ConsensusChoice::Neither,
+        }
+    }
+}
+
 /// Every subcommand: the workbench, or one of the headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -150,6 +210,12 @@ pub enum Headless {
     Crosstab(CrosstabArgs),
     /// Count how often two codes meet: overlapping segments, the same speaker turn, or the same document.
     Cooccurrence(CooccurrenceArgs),
+    /// Intercoder agreement of two coders per code and pooled: the 2×2 table, percent agreement,
+    /// Cohen's kappa, Brennan–Prediger, Krippendorff's alpha and positive agreement.
+    Agreement(AgreementArgs),
+    /// Record the team's decision on a passage where two coders differ, as segments of the
+    /// consensus coder (one change; `undo` takes it back).
+    Consensus(ConsensusArgs),
     /// Compare the code profiles of the types (Digitalisierungstyp or another choice attribute).
     Typology(TypologyArgs),
     /// List, link or unlink the segments that justify a jobcenter's Digitalisierungstyp.
@@ -382,6 +448,66 @@ pub struct CooccurrenceArgs {
     pub coder: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct AgreementArgs {
+    pub project: PathBuf,
+    /// The two coders to compare, e.g. Anna,Jonas.
+    #[arg(long, value_delimiter = ',', required = true, value_name = "A,B")]
+    pub coders: Vec<String>,
+    #[arg(long, value_enum, default_value_t = AgreementUnitArg::Character)]
+    pub unit: AgreementUnitArg,
+    /// For --unit segment: the overlap (intersection ÷ union, in percent) at which two segments match.
+    #[arg(long, default_value_t = 90.0, value_name = "PERCENT")]
+    pub threshold: f64,
+    /// For --unit turn, word or sentence: the share of the unit (percent) a coder must cover.
+    #[arg(long, value_name = "P")]
+    pub min_share: Option<f64>,
+    /// Only this code (repeatable; without: every code either coder used).
+    #[arg(long = "code", value_name = "PATH")]
+    pub codes: Vec<String>,
+    /// Only this document (repeatable; without: the documents both coders coded).
+    #[arg(long = "doc", value_name = "DOC")]
+    pub documents: Vec<String>,
+    #[arg(long = "jobcenter", value_name = "NAME")]
+    pub jobcenters: Vec<String>,
+    /// Only documents with this attribute value (jobcenter or document attribute).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+    /// Count sub-codes' segments for their top-level code (or the --code they fall under).
+    #[arg(long)]
+    pub with_subcodes: bool,
+    /// Add a 95 % bootstrap interval over documents for the pooled kappa and alpha.
+    #[arg(long)]
+    pub ci: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsensusArgs {
+    pub project: PathBuf,
+    /// The two coders whose ranges are decided, e.g. Anna,Jonas.
+    #[arg(long, value_delimiter = ',', required = true, value_name = "A,B")]
+    pub coders: Vec<String>,
+    #[arg(long)]
+    pub doc: String,
+    #[arg(long, value_name = "PATH")]
+    pub code: String,
+    /// The passage: the coders' segments of the code that overlap START to END are decided.
+    #[arg(long)]
+    pub start: usize,
+    #[arg(long)]
+    pub end: usize,
+    #[arg(long, value_enum)]
+    pub take: TakeArg,
+    /// Count the code's sub-codes' segments as the code's.
+    #[arg(long)]
+    pub with_subcodes: bool,
+    /// The consensus coder (created on first use).
+    #[arg(long = "as", default_value = crate::project::CONSENSUS_CODER, value_name = "CODER")]
+    pub consensus: String,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! its group, and `print` holds the tables, CSV and JSON they print. The workbench is opened by
 //! `main.rs`, not here: this module knows nothing of the GUI.
 
+mod agreement;
 mod analysis;
 pub mod args;
 mod codes;
@@ -42,6 +43,8 @@ pub fn run(command: Headless, out: &mut dyn Write) -> anyhow::Result<()> {
         Headless::Crosstab(args) => analysis::run_crosstab(args, out),
         Headless::Cooccurrence(args) => analysis::run_cooccurrence(args, out),
         Headless::Typology(args) => analysis::run_typology(args, out),
+        Headless::Agreement(args) => agreement::run_agreement(args, out),
+        Headless::Consensus(args) => agreement::run_consensus(args, out),
         Headless::Evidence(args) => analysis::run_evidence(args, out),
         Headless::Export(Export::Csv(args)) => exchange::run_export_csv(args, out),
         Headless::Export(Export::Qdpx(args)) => exchange::run_export_qdpx(args, out),

@@ -6,6 +6,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::i18n::{Lang, Tr};
 use super::jobs::RefiFile;
+use super::panes::agreement::{self, AgreementView};
 use super::panes::analysis::{self, AnalysisView};
 use super::panes::browser::{self, BrowserView};
 use super::panes::charts::{self, ChartsView};
@@ -32,6 +33,7 @@ pub struct Views {
     pub relations: RelationsView,
     pub charts: ChartsView,
     pub typology: TypologyView,
+    pub agreement: AgreementView,
 }
 
 /// The desktop app: a project's workbench, or a sentence saying why none is open.
@@ -229,6 +231,11 @@ impl KodierwerkApp {
                             CentralView::Cooccurrence,
                             tr.code_relations,
                         );
+                        ui.selectable_value(
+                            &mut state.central,
+                            CentralView::Agreement,
+                            tr.agreement_tab,
+                        );
                     });
                     ui.separator();
                     match state.central {
@@ -247,6 +254,9 @@ impl KodierwerkApp {
                         }
                         CentralView::Cooccurrence => {
                             relations::cooccurrence_ui(ui, state, &mut views.relations);
+                        }
+                        CentralView::Agreement => {
+                            agreement::agreement_ui(ui, state, &mut views.agreement);
                         }
                     }
                 });
@@ -300,8 +310,10 @@ impl KodierwerkApp {
             Some(DialogAction::NewProject(path)) => self.open(&path, true),
             Some(DialogAction::SetCoder(name)) => {
                 self.settings.coder = name.clone();
-                if let Some(state) = &mut self.state {
-                    state.coder = name;
+                if let Some(state) = &mut self.state
+                    && let Err(e) = state.set_coder(name)
+                {
+                    state.error = Some(e.to_string());
                 }
             }
             None => {}
@@ -427,11 +439,26 @@ impl KodierwerkApp {
                     ui.radio_value(&mut self.settings.lang, Lang::En, "English");
                     if let Some(state) = &mut self.state {
                         ui.separator();
+                        let mut blind = state.blind;
+                        if ui
+                            .checkbox(&mut blind, tr.blind_coding)
+                            .on_hover_text(tr.blind_coding_hint)
+                            .changed()
+                            && let Err(e) = state.set_blind(blind)
+                        {
+                            state.error = Some(e.to_string());
+                        }
                         ui.label(tr.coders_shown);
                         let mut changed = false;
                         for coder in state.coders.clone() {
                             let mut shown = !state.hidden_coders.contains(&coder.name);
-                            if ui.checkbox(&mut shown, &coder.name).changed() {
+                            if ui
+                                .add_enabled(
+                                    !state.blind,
+                                    egui::Checkbox::new(&mut shown, &coder.name),
+                                )
+                                .changed()
+                            {
                                 if shown {
                                     state.hidden_coders.remove(&coder.name);
                                 } else {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::jobs::RefiFile;
 use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, JobcenterId, MemoTarget, SegmentId};
+use crate::project::ConsensusDecision;
 
 /// One request of a pane, by its kind.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +44,11 @@ pub enum Navigate {
     /// Open the document of a segment, scroll to it and select it.
     JumpToSegment(SegmentId),
     SelectSegment(Option<SegmentId>),
+    /// Open a document in the browser at a passage and select it (with every shown coder's stripes).
+    ShowPassage {
+        document: DocumentId,
+        range: CharRange,
+    },
 }
 
 /// A change of the project: one undo step each.
@@ -117,6 +123,8 @@ pub enum Edit {
         segment: SegmentId,
         note: String,
     },
+    /// Record the team's decision on a passage where two coders differ.
+    DecideConsensus(ConsensusDecision),
     Undo,
     Redo,
 }

@@ -80,6 +80,7 @@ pub enum CentralView {
     Typology,
     Crosstab,
     Cooccurrence,
+    Agreement,
 }
 
 /// A selection dragged out of the browser onto a code.
@@ -145,6 +146,9 @@ pub struct WorkbenchState {
     pub active_documents: HashSet<DocumentId>,
     pub active_codes: HashSet<CodeId>,
     pub hidden_coders: HashSet<String>,
+    /// Blind coding: every coder but the current one is hidden (the choice before is kept aside).
+    pub blind: bool,
+    hidden_before_blind: HashSet<String>,
     /// Codes on the keys 1–9.
     pub pinned: Vec<CodeId>,
     pub open: Option<OpenDocument>,
@@ -187,6 +191,8 @@ impl WorkbenchState {
             active_documents: HashSet::new(),
             active_codes: HashSet::new(),
             hidden_coders: HashSet::new(),
+            blind: false,
+            hidden_before_blind: HashSet::new(),
             pinned: Vec::new(),
             open: None,
             selection: None,
@@ -236,6 +242,7 @@ impl WorkbenchState {
             .extend(self.project.attributes(Scope::Document)?);
         self.counts = self.project.code_counts()?;
         self.coders = self.project.coders()?;
+        self.hide_for_blind_coding();
         let known_docs: HashSet<DocumentId> = self.documents.iter().map(|d| d.id).collect();
         self.active_documents.retain(|d| known_docs.contains(d));
         let known_codes: HashSet<CodeId> = self.codes.iter().map(|c| c.id).collect();
@@ -264,6 +271,7 @@ impl WorkbenchState {
             self.recount(code)?;
         }
         self.coders = self.project.coders()?;
+        self.hide_for_blind_coding();
         if let Some(listed) = self.documents.iter_mut().find(|d| d.id == document) {
             *listed = self.project.document(document)?;
         }
@@ -302,6 +310,45 @@ impl WorkbenchState {
             self.selected_segment = None;
         }
         Ok(())
+    }
+
+    /// Turns blind coding on (only the current coder's segments are shown) or off (the coders
+    /// hidden before are hidden again).
+    pub fn set_blind(&mut self, on: bool) -> Result<()> {
+        if on == self.blind {
+            return Ok(());
+        }
+        self.blind = on;
+        if on {
+            self.hidden_before_blind = self.hidden_coders.clone();
+            self.hide_for_blind_coding();
+        } else {
+            self.hidden_coders = std::mem::take(&mut self.hidden_before_blind);
+        }
+        self.refresh_retrieved()
+    }
+
+    /// Sets who is coding; under blind coding, that coder's segments are the ones shown.
+    pub fn set_coder(&mut self, name: String) -> Result<()> {
+        self.coder = name;
+        if self.blind {
+            self.hide_for_blind_coding();
+            self.refresh_retrieved()?;
+        }
+        Ok(())
+    }
+
+    fn hide_for_blind_coding(&mut self) {
+        if !self.blind {
+            return;
+        }
+        let me = self.coder_name().to_lowercase();
+        self.hidden_coders = self
+            .coders
+            .iter()
+            .filter(|c| c.name.to_lowercase() != me)
+            .map(|c| c.name.clone())
+            .collect();
     }
 
     /// Asks for the list of retrieved segments again (activated codes × activated documents); it
@@ -561,6 +608,20 @@ impl WorkbenchState {
             Edit::UnlinkEvidence { jobcenter, segment } => {
                 self.project.unlink_evidence(jobcenter, segment)?;
             }
+            Edit::DecideConsensus(decision) => {
+                let outcome = self.project.decide_consensus(&decision)?;
+                let ranges: Vec<String> = outcome
+                    .segments
+                    .iter()
+                    .map(|(_, r)| r.to_string())
+                    .collect();
+                let ranges = if ranges.is_empty() {
+                    "—".to_owned()
+                } else {
+                    ranges.join(", ")
+                };
+                self.message = Some(format!("{}: {ranges}", self.tr.consensus_recorded));
+            }
             Edit::Undo => {
                 let label = self.project.undo()?;
                 self.message = Some(format!("{}: {label}", self.tr.undone));
@@ -588,6 +649,13 @@ impl WorkbenchState {
                 self.scroll_to = Some(ScrollTarget { pos: segment.start });
             }
             Navigate::SelectSegment(id) => self.selected_segment = id,
+            Navigate::ShowPassage { document, range } => {
+                self.central = CentralView::Browser;
+                self.open_document(document)?;
+                self.selected_segment = None;
+                self.selection = Some(range);
+                self.scroll_to = Some(ScrollTarget { pos: range.start.0 });
+            }
         }
         Ok(())
     }

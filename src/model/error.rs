@@ -120,6 +120,16 @@ pub enum Error {
     NotATypeAttribute(String),
     #[error("{0}")]
     Range(#[from] RangeError),
+    #[error("agreement compares two coders; name exactly two, e.g. --coders Anna,Jonas")]
+    NotTwoCoders,
+    #[error("“{0}” is named twice; agreement compares two different coders")]
+    SameCoderTwice(String),
+    #[error(
+        "“{0}” is one of the coders compared; the consensus needs a coder of its own, e.g. Konsens"
+    )]
+    ConsensusIsACoder(String),
+    #[error("neither coder coded “{code}” in the passage {passage}; there is nothing to decide")]
+    NothingToDecide { code: String, passage: String },
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]

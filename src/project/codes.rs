@@ -452,7 +452,7 @@ pub(super) fn code_path(conn: &Connection, code: CodeId) -> Result<String> {
 }
 
 /// The code and everything below it, each with its depth under the code.
-fn subtree(conn: &Connection, code: CodeId) -> Result<Vec<(CodeId, i64)>> {
+pub(super) fn subtree(conn: &Connection, code: CodeId) -> Result<Vec<(CodeId, i64)>> {
     let mut stmt = conn.prepare_cached(&format!("{SUBTREE} SELECT id, depth FROM subtree"))?;
     let rows = stmt.query_map([code.0], |r| Ok((CodeId(r.get(0)?), r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -6,6 +6,7 @@
 mod attributes;
 pub mod bundle;
 mod codes;
+mod consensus;
 mod documents;
 mod jobcenters;
 pub mod log;
@@ -25,6 +26,9 @@ use rusqlite::{Connection, OpenFlags};
 use crate::model::error::{Error, Result};
 
 pub use attributes::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, canonical_value, fold};
+pub use consensus::{
+    CONSENSUS_CODER, ConsensusChoice, ConsensusDecision, ConsensusOutcome, consensus_label,
+};
 pub use documents::{NewDocument, content_hash};
 pub use segments::SegmentFilter;
 pub use typology::Evidence;

@@ -678,7 +678,7 @@ fn once_per_name(
 }
 
 /// A coder's name as given, trimmed; refuses an empty one.
-fn checked_coder(name: &str) -> Result<&str> {
+pub(super) fn checked_coder(name: &str) -> Result<&str> {
     match name.trim() {
         "" => Err(Error::UnknownCoder(String::new())),
         name => Ok(name),

@@ -1,6 +1,7 @@
 //! One file per pane, each with its own view state; each draws from the shared
 //! [`super::state::WorkbenchState`] and pushes requests into it. No pane imports another.
 
+pub mod agreement;
 pub mod analysis;
 pub mod browser;
 pub mod charts;
