@@ -412,7 +412,16 @@ fn import_by_dialog_runs_in_the_background_and_reports_each_file() {
     let project = Project::open(&path).unwrap();
     let doc = project.resolve_document("nord-01").unwrap();
     assert_eq!(project.document(doc).unwrap().jobcenter, "Jobcenter Nord");
-    // The document system shows the new document.
+    // The document system shows the new document (found by its filter: the list draws only the
+    // rows in sight, and the new jobcenter comes last).
+    let filter = h.get_by_role_and_label(
+        egui::accesskit::Role::TextInput,
+        "Filtern: Name, Jobcenter, Merkmal (z. B. zkT, Bürger:in)",
+    );
+    filter.focus();
+    h.run();
+    h.event(egui::Event::Text("nord-01".into()));
+    h.run();
     assert!(h.query_by_label("nord-01").is_some());
 }
 

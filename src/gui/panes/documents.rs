@@ -108,8 +108,18 @@ pub fn documents_ui(ui: &mut Ui, state: &mut WorkbenchState, import_clicked: &mu
                     .default_open(true)
                     .show(ui, |ui| {
                         badges_ui(ui, jobcenter);
+                        // A thousand documents would cost most of a frame: rows out of sight
+                        // take their place without being drawn.
+                        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
                         for doc in docs {
-                            ui.horizontal(|ui| {
+                            let top = ui.cursor().top();
+                            let clip = ui.clip_rect();
+                            if top > clip.bottom() || top + row.y < clip.top() {
+                                ui.allocate_space(row);
+                                continue;
+                            }
+                            let layout = egui::Layout::left_to_right(egui::Align::Center);
+                            ui.allocate_ui_with_layout(row, layout, |ui| {
                                 let mut active = state.active_documents.contains(&doc.id);
                                 if ui
                                     .checkbox(&mut active, "")
