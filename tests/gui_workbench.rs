@@ -674,28 +674,66 @@ fn a_crosstab_condition_is_built_by_clicks() {
 }
 
 /// After a coding, an in-vivo coding, a recoding, a deletion and an undo, the code system's
-/// counts (each code's own and with its sub-codes) are the ones a full count of the file gives:
-/// a change to segments re-reads only the codes it touched.
+/// counts (each code's own and with its sub-codes) are the ones a full count of the file gives,
+/// and the list of retrieved segments is the one a full reading gives: a change to segments
+/// re-reads only the codes and the document it touched.
 #[test]
-fn counts_kept_after_each_change_to_segments_agree_with_a_full_count() {
-    use kodierwerk::gui::{Edit, Navigate};
+fn counts_and_list_kept_after_each_change_to_segments_agree_with_a_full_reading() {
+    use kodierwerk::gui::{Edit, Navigate, WorkbenchState};
     use kodierwerk::model::range::CharRange;
 
     let (_dir, path) = sample();
     let mut h = harness(&path);
     h.run();
+    let ctx = egui::Context::default();
     let state = h.state_mut().state.as_mut().unwrap();
-    let document = state.documents[1].id;
-    state.push(Navigate::OpenDocument(document));
-    state.apply_pending();
-    let code = |state: &kodierwerk::gui::WorkbenchState, path: &str| {
+    let code = |state: &WorkbenchState, path: &str| {
         state.codes.iter().find(|c| c.path == path).unwrap().id
     };
     let first = code(state, "Arbeitslogik/Leistungsgewährung");
     let second = code(state, "Wirkungen und Argumente/Lerneffekte");
-    let agree = |state: &kodierwerk::gui::WorkbenchState, step: &str| {
+    // A document without segments of the first code: its rows enter the list between others'.
+    let document = state
+        .documents
+        .iter()
+        .map(|d| d.id)
+        .find(|d| {
+            state
+                .project
+                .segments(&SegmentFilter {
+                    codes: vec![first],
+                    documents: vec![*d],
+                    ..SegmentFilter::default()
+                })
+                .unwrap()
+                .is_empty()
+        })
+        .unwrap();
+    state.push(Navigate::OpenDocument(document));
+    state.apply_pending();
+    state.active_codes.extend([first, second]);
+    state.refresh_retrieved().unwrap();
+    let agree = |state: &mut WorkbenchState, step: &str| {
+        for _ in 0..1000 {
+            state.take_retrieved(&ctx);
+            if !state.retrieving() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         assert_eq!(state.counts, state.project.code_counts().unwrap(), "{step}");
+        let listed: Vec<_> = state.retrieved.iter().map(|s| s.id).collect();
+        let read: Vec<_> = state
+            .project
+            .segments(&state.retrieval_filter())
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(listed, read, "{step}");
+        assert!(!listed.is_empty(), "{step}");
     };
+    agree(state, "activated");
 
     state.push(Edit::ApplyCode {
         code: first,
@@ -704,7 +742,14 @@ fn counts_kept_after_each_change_to_segments_agree_with_a_full_count() {
     state.apply_pending();
     agree(state, "coded");
     let coded = state.selected_segment.unwrap();
-    assert!(state.counts[&first].0 > 0);
+    assert!(state.retrieved.iter().any(|s| s.id == coded));
+
+    state.push(Edit::ApplyCode {
+        code: second,
+        range: CharRange::new(5, 12).unwrap(),
+    });
+    state.apply_pending();
+    agree(state, "coded again");
 
     state.push(Edit::InVivo {
         range: CharRange::new(50, 70).unwrap(),
@@ -719,6 +764,15 @@ fn counts_kept_after_each_change_to_segments_agree_with_a_full_count() {
     });
     state.apply_pending();
     agree(state, "recoded");
+
+    state.push(Edit::SetSegmentMemo {
+        segment: coded,
+        memo: "geprüft".into(),
+    });
+    state.apply_pending();
+    agree(state, "memo");
+    let listed = state.retrieved.iter().find(|s| s.id == coded).unwrap();
+    assert_eq!(listed.memo, "geprüft");
 
     state.push(Edit::DeleteSegment(coded));
     state.apply_pending();

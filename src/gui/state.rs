@@ -159,6 +159,8 @@ pub struct WorkbenchState {
     /// be a moment behind the project (`retrieving()` says so).
     pub retrieved: Vec<Segment>,
     retriever: Retriever,
+    /// The question the list of retrieved segments answers (or is being read for).
+    retrieved_for: Option<SegmentFilter>,
     pub document_filter: String,
     pub scroll_to: Option<ScrollTarget>,
     pub memo_target: Option<MemoTarget>,
@@ -200,6 +202,7 @@ impl WorkbenchState {
             selected_code: None,
             retrieved: Vec::new(),
             retriever: Retriever::start(project_path.clone()),
+            retrieved_for: None,
             document_filter: String::new(),
             scroll_to: None,
             memo_target: None,
@@ -276,8 +279,53 @@ impl WorkbenchState {
             *listed = self.project.document(document)?;
         }
         self.refresh_open_segments()?;
-        self.refresh_retrieved()?;
+        self.refresh_listed(document)?;
         self.version += 1;
+        Ok(())
+    }
+
+    /// Brings the list of retrieved segments up to date after a change to one document's
+    /// segments: while the same codes and documents stay activated and no reading is under way,
+    /// that document's rows are read again and put in place of its old ones (the list goes by
+    /// document, in the order of the document system), so the frame that shows the change shows it
+    /// in the list too, without reading every listed segment again.
+    fn refresh_listed(&mut self, document: DocumentId) -> Result<()> {
+        let filter = self.retrieval_filter();
+        if self.retriever.busy() || self.retrieved_for.as_ref() != Some(&filter) {
+            return self.refresh_retrieved();
+        }
+        if !filter.documents.contains(&document) {
+            return Ok(());
+        }
+        let fresh = self.project.segments(&SegmentFilter {
+            documents: vec![document],
+            ..filter
+        })?;
+        let at = match self
+            .retrieved
+            .iter()
+            .position(|s| s.document_id == document)
+        {
+            Some(first) => first,
+            None => {
+                let rank: HashMap<DocumentId, usize> = self
+                    .documents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (d.id, i))
+                    .collect();
+                let own = rank.get(&document).copied().unwrap_or(usize::MAX);
+                self.retrieved
+                    .iter()
+                    .position(|s| rank.get(&s.document_id).is_some_and(|r| *r > own))
+                    .unwrap_or(self.retrieved.len())
+            }
+        };
+        let old = self.retrieved[at..]
+            .iter()
+            .take_while(|s| s.document_id == document)
+            .count();
+        self.retrieved.splice(at..at + old, fresh);
         Ok(())
     }
 
@@ -357,9 +405,11 @@ impl WorkbenchState {
         if self.active_codes.is_empty() || self.active_documents.is_empty() {
             self.retriever.cancel();
             self.retrieved.clear();
+            self.retrieved_for = None;
             return Ok(());
         }
         let filter = self.retrieval_filter();
+        self.retrieved_for = Some(filter.clone());
         if let Err(error) = self.retriever.ask(filter) {
             self.error = Some(error);
         }
@@ -394,9 +444,13 @@ impl WorkbenchState {
         if coders.is_empty() && !self.coders.is_empty() {
             return SegmentFilter::nothing();
         }
+        let mut codes: Vec<CodeId> = self.active_codes.iter().copied().collect();
+        codes.sort();
+        let mut documents: Vec<DocumentId> = self.active_documents.iter().copied().collect();
+        documents.sort();
         SegmentFilter {
-            codes: self.active_codes.iter().copied().collect(),
-            documents: self.active_documents.iter().copied().collect(),
+            codes,
+            documents,
             coders,
             ..SegmentFilter::default()
         }

@@ -15,7 +15,7 @@ use crate::model::{
 };
 
 /// Which segments to list; an empty list means "all".
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SegmentFilter {
     /// Codes, each with its sub-codes.
     pub codes: Vec<CodeId>,
