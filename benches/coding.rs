@@ -1,7 +1,7 @@
 //! What one change costs as a project grows: the core's `apply_code` (with its commit), a memo
 //! edit, a recode and an undo, each timed 1,000 times in rounds that take turns between the projects,
-//! p50 and p99, on projects of 0, 100,000 and
-//! (with `KODIERWERK_BENCH_FULL=1`) 1,000,000 segments with as many entries in the action log; and
+//! p50 and p99, on projects of 0 segments with 10,000 entries in the action log, 100,000 and
+//! (with `KODIERWERK_BENCH_FULL=1`) 1,000,000 segments with as many entries in the log; and
 //! a batch of 100,000 codings (`kodierwerk code --from`) read and coded as one change; and the
 //! import of 200 and of 2,000 transcripts, which should take ten times as long, not more.
 //!
@@ -45,21 +45,19 @@ struct Sized {
     times: Vec<Duration>,
 }
 
-/// A project of `documents` transcripts with 1,000 segments each and as many log entries.
+/// A project of `documents` transcripts with 1,000 segments each and as many log entries (the
+/// empty project: one transcript without segments, and 10,000 log entries).
 fn project(dir: &Path, documents: usize) -> Sized {
     let path = dir.join(format!("p{documents}.kodierwerk"));
     generate_project(&path, documents.max(1), 40_000, 1_000 * documents.min(1), 5).unwrap();
     let mut project = Project::open(&path).unwrap();
-    project.append_generated_history(1_000 * documents).unwrap();
+    let history = (1_000 * documents).max(10_000);
+    project.append_generated_history(history).unwrap();
     let codes = project.codes().unwrap();
     let doc = DocumentId(1);
     let len = project.document(doc).unwrap().chars;
     Sized {
-        name: format!(
-            "{} segments, {} log entries",
-            1_000 * documents,
-            1_000 * documents
-        ),
+        name: format!("{} segments, {history} log entries", 1_000 * documents),
         project,
         code: codes[1].id,
         other: codes[2].id,
