@@ -114,19 +114,25 @@ pub struct Settings {
 
 /// What an edit can have changed, so that the refresh after it reads that much and no more.
 enum Touched {
-    /// Segments of one document, and the counts of some codes.
+    /// Segments of one document (one segment, if known), and the counts of some codes.
     Segments {
         document: DocumentId,
         codes: Vec<CodeId>,
+        segment: Option<SegmentId>,
     },
     Everything,
 }
 
 impl Touched {
-    fn segments(document: DocumentId, codes: impl IntoIterator<Item = CodeId>) -> Self {
+    fn segments(
+        document: DocumentId,
+        codes: impl IntoIterator<Item = CodeId>,
+        segment: Option<SegmentId>,
+    ) -> Self {
         Self::Segments {
             document,
             codes: codes.into_iter().collect(),
+            segment,
         }
     }
 }
@@ -268,7 +274,12 @@ impl WorkbenchState {
     /// million segments the frame that shows a new coding must not wait for every count. The
     /// counts of `codes` (and their parents) are read again; the code tree too, since coding in
     /// vivo adds a code.
-    fn refresh_segments(&mut self, document: DocumentId, codes: &[CodeId]) -> Result<()> {
+    fn refresh_segments(
+        &mut self,
+        document: DocumentId,
+        codes: &[CodeId],
+        segment: Option<SegmentId>,
+    ) -> Result<()> {
         self.codes = self.project.codes()?;
         for &code in codes {
             self.recount(code)?;
@@ -278,10 +289,97 @@ impl WorkbenchState {
         if let Some(listed) = self.documents.iter_mut().find(|d| d.id == document) {
             *listed = self.project.document(document)?;
         }
-        self.refresh_open_segments()?;
-        self.refresh_listed(document)?;
+        match segment {
+            // One segment changed: it alone is read and put in place, in the open document and
+            // in the list.
+            Some(id) => {
+                let now = match self.project.segment(id) {
+                    Ok(segment) => Some(segment),
+                    Err(crate::Error::UnknownSegment(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                self.patch_open(id, now.as_ref());
+                self.patch_listed(document, id, now)?;
+            }
+            None => {
+                self.refresh_open_segments()?;
+                self.refresh_listed(document)?;
+            }
+        }
         self.version += 1;
         Ok(())
+    }
+
+    /// Puts one segment of the open document in place (by start, end and number), or takes it out.
+    fn patch_open(&mut self, id: SegmentId, now: Option<&Segment>) {
+        if let Some(open) = &mut self.open {
+            open.segments.retain(|s| s.id != id);
+            if let Some(segment) = now.filter(|s| s.document_id == open.id) {
+                let key = |s: &Segment| (s.start, s.end, s.id);
+                let at = open.segments.partition_point(|s| key(s) < key(segment));
+                open.segments.insert(at, segment.clone());
+            }
+        }
+        if self.selected_segment == Some(id) && now.is_none() {
+            self.selected_segment = None;
+        }
+    }
+
+    /// Puts one segment in place in the list of retrieved segments (documents in the order of the
+    /// document system, then by start, end and number) if it passes the list's filter, or takes it
+    /// out; the whole list is read again when the filter changed or a reading is under way.
+    fn patch_listed(
+        &mut self,
+        document: DocumentId,
+        id: SegmentId,
+        now: Option<Segment>,
+    ) -> Result<()> {
+        let filter = self.retrieval_filter();
+        if self.retriever.busy() || self.retrieved_for.as_ref() != Some(&filter) {
+            return self.refresh_retrieved();
+        }
+        self.retrieved.retain(|s| s.id != id);
+        let Some(segment) = now.filter(|s| self.passes(&filter, s)) else {
+            return Ok(());
+        };
+        debug_assert_eq!(segment.document_id, document);
+        let rank: HashMap<DocumentId, usize> = self
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id, i))
+            .collect();
+        let key = |s: &Segment| {
+            (
+                rank.get(&s.document_id).copied().unwrap_or(usize::MAX),
+                s.start,
+                s.end,
+                s.id,
+            )
+        };
+        let at = self.retrieved.partition_point(|s| key(s) < key(&segment));
+        self.retrieved.insert(at, segment);
+        Ok(())
+    }
+
+    /// Whether a segment passes a filter of the list: its document, its code or a code above it,
+    /// its coder.
+    fn passes(&self, filter: &SegmentFilter, segment: &Segment) -> bool {
+        let document = filter.documents.is_empty()
+            || filter.documents.binary_search(&segment.document_id).is_ok();
+        let coder = filter.coders.is_empty()
+            || self
+                .coders
+                .iter()
+                .find(|c| c.name == segment.coder)
+                .is_some_and(|c| filter.coders.contains(&c.id));
+        let mut code = filter.codes.is_empty();
+        let mut next = Some(segment.code_id);
+        while let Some(id) = next.filter(|_| !code) {
+            code = filter.codes.binary_search(&id).is_ok();
+            next = self.code(id).and_then(|c| c.parent);
+        }
+        document && coder && code
     }
 
     /// Brings the list of retrieved segments up to date after a change to one document's
@@ -489,14 +587,14 @@ impl WorkbenchState {
     }
 
     /// Codes a range of the open document as the current coder, and selects the new segment.
-    fn code_range(&mut self, code: CodeId, range: CharRange) -> Result<()> {
+    fn code_range(&mut self, code: CodeId, range: CharRange) -> Result<Option<SegmentId>> {
         let Some(document) = self.open.as_ref().map(|o| o.id) else {
-            return Ok(());
+            return Ok(None);
         };
         let coder = self.coder_name();
         let id = self.project.apply_code(document, range, code, &coder, "")?;
         self.coded(code, id);
-        Ok(())
+        Ok(Some(id))
     }
 
     /// Selects a segment just coded, and keeps its code at hand.
@@ -521,9 +619,11 @@ impl WorkbenchState {
                     return Ok(());
                 }
                 match self.edit(edit)? {
-                    Touched::Segments { document, codes } => {
-                        self.refresh_segments(document, &codes)
-                    }
+                    Touched::Segments {
+                        document,
+                        codes,
+                        segment,
+                    } => self.refresh_segments(document, &codes, segment),
                     Touched::Everything => self.refresh(),
                 }
             }
@@ -567,9 +667,9 @@ impl WorkbenchState {
         let open = self.open.as_ref().map(|o| o.id);
         match edit {
             Edit::ApplyCode { code, range } => {
-                self.code_range(code, range)?;
+                let coded = self.code_range(code, range)?;
                 if let Some(document) = open {
-                    return Ok(Touched::segments(document, [code]));
+                    return Ok(Touched::segments(document, [code], coded));
                 }
             }
             Edit::InVivo { range } => {
@@ -582,7 +682,8 @@ impl WorkbenchState {
                     self.coded(code, segment);
                     self.selected_code = Some(code);
                 }
-                return Ok(Touched::segments(document, coded.map(|(code, _)| code)));
+                let (codes, segment) = (coded.map(|(c, _)| c), coded.map(|(_, s)| s));
+                return Ok(Touched::segments(document, codes, segment));
             }
             Edit::UpdateSegment {
                 segment,
@@ -592,18 +693,22 @@ impl WorkbenchState {
                 let before = self.project.segment(segment)?;
                 self.project.update_segment(segment, range, code)?;
                 let codes = [Some(before.code_id), code].into_iter().flatten();
-                return Ok(Touched::segments(before.document_id, codes));
+                return Ok(Touched::segments(before.document_id, codes, Some(segment)));
             }
             Edit::SetSegmentMemo { segment, memo } => {
                 let document = self.project.segment(segment)?.document_id;
                 self.project.set_segment_memo(segment, &memo)?;
-                return Ok(Touched::segments(document, []));
+                return Ok(Touched::segments(document, [], Some(segment)));
             }
             Edit::DeleteSegment(segment) => {
                 let before = self.project.segment(segment)?;
                 self.project.delete_segment(segment)?;
                 self.selected_segment = None;
-                return Ok(Touched::segments(before.document_id, [before.code_id]));
+                return Ok(Touched::segments(
+                    before.document_id,
+                    [before.code_id],
+                    Some(segment),
+                ));
             }
             Edit::AddCode { parent, name } => {
                 let path = match parent.and_then(|p| self.code(p)) {

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::log::Change;
 use super::{Project, codes, documents, new_guid, typology};
@@ -307,7 +307,10 @@ impl Project {
         filter: &SegmentFilter,
         mut visit: impl FnMut(Segment) -> Result<()>,
     ) -> Result<()> {
-        let reader = SegmentReader::new(&self.conn)?;
+        // A few documents asked for: only their names are read (ids are numbers, safe to inline).
+        let few = (!filter.documents.is_empty() && filter.documents.len() <= 64)
+            .then_some(filter.documents.as_slice());
+        let reader = SegmentReader::new(&self.conn, few)?;
         let wanted_codes: Option<HashSet<CodeId>> = (!filter.codes.is_empty()).then(|| {
             let mut set: HashSet<CodeId> = filter.codes.iter().copied().collect();
             // Parents come before children, so one pass collects every subtree.
@@ -336,7 +339,7 @@ impl Project {
             }
             reader.read_document(
                 document,
-                code_list.as_deref(),
+                code_list.as_deref().map_or(Rows::All, Rows::Codes),
                 |code, coder| {
                     (filter.coders.is_empty() || filter.coders.contains(&coder))
                         && wanted_codes.as_ref().is_none_or(|set| set.contains(&code))
@@ -359,9 +362,9 @@ impl Project {
             .optional()?
             .ok_or(Error::UnknownSegment(id.0))?;
         let mut found = None;
-        SegmentReader::new(&self.conn)?.read_document(
+        SegmentReader::new(&self.conn, Some(&[document]))?.read_document(
             document,
-            None,
+            Rows::One(id),
             |_, _| true,
             |s| {
                 if s.id == id {
@@ -376,9 +379,9 @@ impl Project {
     /// All segments of one document, by start, end and number: what the document view draws.
     pub fn document_segments(&self, document: DocumentId) -> Result<Vec<Segment>> {
         let mut out = Vec::new();
-        SegmentReader::new(&self.conn)?.read_document(
+        SegmentReader::new(&self.conn, Some(&[document]))?.read_document(
             document,
-            None,
+            Rows::All,
             |_, _| true,
             |s| {
                 out.push(s);
@@ -475,17 +478,24 @@ struct SegmentReader<'c> {
 }
 
 impl<'c> SegmentReader<'c> {
-    fn new(conn: &'c Connection) -> Result<Self> {
+    /// A reader for the segments of every document, or (`only`) of a few: a list of one
+    /// document's segments then reads that document's name, not the whole document list.
+    fn new(conn: &'c Connection, only: Option<&[DocumentId]>) -> Result<Self> {
         let codes = codes::codes(conn)?;
         let paths = codes.iter().map(|c| (c.id, c.path.clone())).collect();
         let mut stmt = conn.prepare_cached("SELECT id, name FROM coders")?;
         let coders = stmt
             .query_map([], |r| Ok((CoderId(r.get(0)?), r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare_cached(
+        let only = only.map(|ids| {
+            let ids: Vec<String> = ids.iter().map(|d| d.0.to_string()).collect();
+            format!("WHERE d.id IN ({})", ids.join(","))
+        });
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT d.id, d.jobcenter_id, d.name, j.name FROM documents d JOIN jobcenters j ON j.id = d.jobcenter_id
-             ORDER BY j.position, j.id, d.position, d.id",
-        )?;
+             {} ORDER BY j.position, j.id, d.position, d.id",
+            only.unwrap_or_default()
+        ))?;
         let mut names = HashMap::new();
         let mut order = Vec::new();
         let rows = stmt.query_map([], |r| {
@@ -512,28 +522,33 @@ impl<'c> SegmentReader<'c> {
     }
 
     /// Hands the segments of one document that `keep` accepts (by code and coder) to `visit`;
-    /// `codes` (row ids joined by commas), if given, lets SQLite read only those codes' rows.
+    /// `rows` lets SQLite read only some codes' rows, or one row.
     fn read_document(
         &self,
         document: DocumentId,
-        codes: Option<&str>,
+        rows: Rows<'_>,
         mut keep: impl FnMut(CodeId, CoderId) -> bool,
         mut visit: impl FnMut(Segment) -> Result<()>,
     ) -> Result<()> {
         let Some((document_name, jobcenter_name)) = self.names.get(&document) else {
             return Ok(());
         };
-        let (index, only) = codes.map_or((String::new(), String::new()), |list| {
-            (
+        let (index, only) = match rows {
+            Rows::All => (String::new(), String::new()),
+            Rows::Codes(list) => (
                 "INDEXED BY segments_document_code".to_owned(),
                 format!("AND code_id IN ({list})"),
-            )
-        });
+            ),
+            Rows::One(_) => (String::new(), "AND id = ?2".to_owned()),
+        };
         let mut stmt = self.conn.prepare_cached(&format!(
             r#"SELECT id, code_id, coder_id, start, "end", text, memo, created_at, modified_at
                FROM segments {index} WHERE document_id = ?1 {only} ORDER BY start, "end", id"#
         ))?;
-        let mut rows = stmt.query([document.0])?;
+        let mut rows = match rows {
+            Rows::One(id) => stmt.query(params![document.0, id.0])?,
+            _ => stmt.query([document.0])?,
+        };
         let mut speakers = SpeakerCache::default();
         while let Some(r) = rows.next()? {
             let code = CodeId(r.get(1)?);
@@ -561,6 +576,14 @@ impl<'c> SegmentReader<'c> {
         }
         Ok(())
     }
+}
+
+/// Which rows of a document a [`SegmentReader`] reads.
+enum Rows<'a> {
+    All,
+    /// Those of some codes (row ids joined by commas), through the index on (document, code).
+    Codes(&'a str),
+    One(SegmentId),
 }
 
 /// The turns of the document read last, to name the speaker of each segment.
