@@ -3,6 +3,7 @@
 //! Each file is imported whole or not at all; a batch reports per file what came in or why not.
 
 pub mod blocks;
+pub mod container;
 pub mod decode;
 pub mod markdown;
 pub mod sample;
