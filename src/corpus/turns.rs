@@ -69,6 +69,23 @@ fn timestamp_at(s: &str) -> Option<(&str, usize)> {
     ok.then_some((inner, inner_end + close.len_utf8()))
 }
 
+/// Whether a whole cell or word is a timestamp, with or without its brackets (`00:01:23-4`,
+/// `#00:01:23-4#`, `[00:01:23]`).
+pub fn is_timestamp(s: &str) -> bool {
+    match timestamp_at(s) {
+        Some((_, len)) => len == s.len(),
+        None => timestamp_at(&format!("#{s}#")).is_some_and(|(_, len)| len == s.len() + 2),
+    }
+}
+
+/// A timestamp's text without its brackets.
+pub fn timestamp_text(s: &str) -> &str {
+    match timestamp_at(s) {
+        Some((inner, len)) if len == s.len() => inner,
+        _ => s,
+    }
+}
+
 /// A timestamp that ends `s`: its text and the byte where it starts.
 fn trailing_timestamp(s: &str) -> Option<(&str, usize)> {
     let trimmed = s.trim_end();
