@@ -87,7 +87,7 @@ pub fn timestamp_text(s: &str) -> &str {
 }
 
 /// A timestamp that ends `s`: its text and the byte where it starts.
-fn trailing_timestamp(s: &str) -> Option<(&str, usize)> {
+pub(crate) fn trailing_timestamp(s: &str) -> Option<(&str, usize)> {
     let trimmed = s.trim_end();
     let close = trimmed.chars().last()?;
     let open = match close {

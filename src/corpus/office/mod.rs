@@ -197,7 +197,14 @@ impl Page {
                         .skip(t.range.start.0)
                         .take(b - t.range.start.0)
                         .collect();
-                    t.range.end.0 = t.range.start.0 + body.trim_end().chars().count();
+                    let mut body = body.trim_end();
+                    if t.timestamp.is_none()
+                        && let Some((ts, at)) = turns::trailing_timestamp(body)
+                    {
+                        t.timestamp = Some(ts.to_owned());
+                        body = body[..at].trim_end();
+                    }
+                    t.range.end.0 = t.range.start.0 + body.chars().count();
                 }
                 t
             })
