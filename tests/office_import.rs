@@ -154,6 +154,44 @@ fn an_odt_reads_as_the_same_docx_does() {
 }
 
 #[test]
+fn an_rtf_from_libreoffice_reads_as_the_same_docx_does() {
+    let s = Scratch::new();
+    let (mut project, report, doc) = import(&s, &fixture("interview.rtf"));
+    assert_eq!(project.document_text(doc).unwrap(), INTERVIEW);
+    assert_eq!(turns(&project, doc), interview_turns());
+    assert_eq!(remarks(&report), INTERVIEW_REMARKS);
+    let memo = project.memo(&MemoTarget::Document(doc)).unwrap().unwrap();
+    assert_eq!(memo.text, interview_memo("interview.rtf"));
+    let (text, speaker) = code(&mut project, doc, "Größe 👍");
+    assert_eq!(text, "Größe 👍");
+    assert_eq!(speaker.as_deref(), Some("B"));
+}
+
+#[test]
+fn an_f4_style_rtf_in_its_code_page() {
+    let s = Scratch::new();
+    let rtf = b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss\\fcharset0 Arial;}}{\\colortbl;\\red0\\green0\\blue0;}{\\*\\generator f4;}{\\info{\\author Anna}}\\f0\\fs24 I: Wie war das mit der Beh\\'f6rde? #00:00:12-5#\\par\r\nB: Schwierig, \\'84sehr\\'93 schwierig\\'85 #00:00:15-0#\\par\r\n}";
+    let file = s.file("f4.rtf", rtf);
+    let (mut project, report, doc) = import(&s, &file);
+    assert_eq!(
+        project.document_text(doc).unwrap(),
+        "I: Wie war das mit der Behörde? #00:00:12-5#\nB: Schwierig, „sehr“ schwierig… #00:00:15-0#"
+    );
+    let t = |s: &str, ts: &str, x: &str| (s.to_owned(), Some(ts.to_owned()), x.to_owned());
+    assert_eq!(
+        turns(&project, doc),
+        [
+            t("I", "00:00:12-5", "Wie war das mit der Behörde?"),
+            t("B", "00:00:15-0", "Schwierig, „sehr“ schwierig…"),
+        ]
+    );
+    assert_eq!(remarks(&report), "");
+    let (text, speaker) = code(&mut project, doc, "„sehr“");
+    assert_eq!(text, "„sehr“");
+    assert_eq!(speaker.as_deref(), Some("B"));
+}
+
+#[test]
 fn labels_in_bold_runs_and_a_german_heading_style() {
     let s = Scratch::new();
     let (mut project, report, doc) = import(&s, &fixture("word_labels.docx"));
@@ -394,7 +432,7 @@ fn the_cli_imports_a_folder_of_office_files_and_reports_what_was_left_out() {
     for name in [
         "word_labels.docx",
         "table_transcripts.docx",
-        "interview.odt",
+        "interview.rtf",
     ] {
         std::fs::copy(fixture(name), folder.join(name)).unwrap();
     }
@@ -403,7 +441,7 @@ fn the_cli_imports_a_folder_of_office_files_and_reports_what_was_left_out() {
     kw_ok(["new", p]);
     let out = kw_ok(["import", p, "--jobcenter", "Süd", folder.to_str().unwrap()]);
     assert!(
-        out.contains("interview.odt: document 1 “interview” in Süd, 485 characters, 10 turns, OpenDocument (.odt) (by its content); 1 comment, 1 footnote and 1 endnote moved to the memo"),
+        out.contains("interview.rtf: document 1 “interview” in Süd, 485 characters, 10 turns, RTF (by its content); 1 comment, 1 footnote and 1 endnote moved to the memo"),
         "{out}"
     );
     assert!(
@@ -442,6 +480,9 @@ proptest::proptest! {
         let _ = corpus::prepare("x.docx", &bytes, &options());
         let _ = corpus::prepare("x.odt", &docx(&[("content.xml", &document)]), &options());
         let _ = corpus::prepare("x.docx", &document, &options());
+        let mut rtf = b"{\\rtf1 ".to_vec();
+        rtf.extend_from_slice(&document);
+        let _ = corpus::prepare("x.rtf", &rtf, &options());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::corpus::Refusal;
 use crate::corpus::container::Element;
 
-use super::{Note, NoteKind, Page, open, part};
+use super::{Note, NoteKind, Page, is_heading_name, open, part};
 
 const WHAT: &str = "Word (.docx)";
 
@@ -184,21 +184,6 @@ fn read_styles(styles: &Element) -> HashMap<String, Style> {
             ))
         })
         .collect()
-}
-
-/// Whether a style's name (not its id, which Word translates: `berschrift1`) makes a heading.
-fn is_heading_name(name: &str) -> bool {
-    let name = name.trim().to_lowercase();
-    [
-        "heading",
-        "überschrift",
-        "title",
-        "titel",
-        "subtitle",
-        "untertitel",
-    ]
-    .iter()
-    .any(|h| name.starts_with(h))
 }
 
 impl Reader {

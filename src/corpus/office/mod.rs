@@ -333,6 +333,21 @@ fn memo(notes: &[Note], file_name: &str) -> String {
     out
 }
 
+/// Whether a style's name (not its id, which Word translates: `berschrift1`) makes a heading.
+pub(crate) fn is_heading_name(name: &str) -> bool {
+    let name = name.trim().trim_end_matches(';').trim().to_lowercase();
+    [
+        "heading",
+        "überschrift",
+        "title",
+        "titel",
+        "subtitle",
+        "untertitel",
+    ]
+    .iter()
+    .any(|h| name.starts_with(h))
+}
+
 /// Which word processor's format a file is in, by its first bytes and its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
