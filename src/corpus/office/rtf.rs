@@ -3,8 +3,10 @@
 //! text (font and colour tables, style sheet, `\*` destinations, headers, footers, pictures, field
 //! instructions) skipped, footnotes and annotations (comments) collected for the memo.
 //!
-//! Written here rather than taken from a crate: the RTF crates read text but drop the code page or
-//! the `\uc` fallback rule, or keep the content of destinations a reader must skip.
+//! Written here rather than taken from a crate: what readers of RTF get wrong on real files, by their
+//! issue trackers, is the code page of `\'xx` (the document's `\ansicpg`, and a font's
+//! `\fcharset` over it) and the fallback after `\uN`; both are a few lines here, and a crate would
+//! bring a parser for formatting Kodierwerk does not keep.
 
 use std::collections::HashMap;
 
@@ -669,6 +671,12 @@ mod tests {
     fn code_pages_and_skipped_groups() {
         let rtf = r"{\rtf1\ansi\ansicpg1251{\fonttbl{\f0\fcharset204 Arial;}}{\colortbl;\red0\green0\blue0;}{\*\generator x;}{\header Kopf\par}\f0 \'cf\'f0\'e8\'e2\'e5\'f2\tab B\line C\par{\*\foo bar}D\'e4\par}";
         assert_eq!(text(rtf), "Привет\tB\nC\nDд");
+    }
+
+    #[test]
+    fn a_fonts_character_set_wins_over_the_documents_code_page() {
+        let rtf = r"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0\fcharset0 Arial;}{\f1\fcharset204 Arial Cyr;}}\f0 B\'e4r {\f1 \'cf\'f0\'e8}\par}";
+        assert_eq!(text(rtf), "Bär При");
     }
 
     #[test]
