@@ -192,6 +192,37 @@ fn an_f4_style_rtf_in_its_code_page() {
 }
 
 #[test]
+fn a_pdf_reads_as_its_paragraphs_without_running_heads() {
+    let s = Scratch::new();
+    let (mut project, report, doc) = import(&s, &fixture("long.pdf"));
+    let expected = std::fs::read_to_string(fixture("long.txt")).unwrap();
+    // wrapped lines joined, the running head and the page numbers of three pages left out
+    assert_eq!(project.document_text(doc).unwrap(), expected);
+    assert_eq!(project.turns(doc).unwrap().len(), 24);
+    assert_eq!(remarks(&report), "2 page headers and footers left out");
+    let words = "Arbeitsvermittlung Leistungsgewährung";
+    let (text, speaker) = code(&mut project, doc, words);
+    assert_eq!(text, words);
+    assert!(speaker.is_some());
+}
+
+#[test]
+fn a_scanned_pdf_is_refused_with_what_to_do() {
+    let s = Scratch::new();
+    let mut project = Project::create(&s.path("p.kodierwerk")).unwrap();
+    let report = corpus::import_file(&mut project, &fixture("scan.pdf"), &options());
+    let Outcome::Refused { reason } = &report.outcome else {
+        panic!("a scan was imported");
+    };
+    assert!(
+        reason.to_string().starts_with("it has no text layer")
+            && reason.to_string().contains("OCR"),
+        "{reason}"
+    );
+    assert!(project.documents().unwrap().is_empty());
+}
+
+#[test]
 fn labels_in_bold_runs_and_a_german_heading_style() {
     let s = Scratch::new();
     let (mut project, report, doc) = import(&s, &fixture("word_labels.docx"));
@@ -483,6 +514,26 @@ proptest::proptest! {
         let mut rtf = b"{\\rtf1 ".to_vec();
         rtf.extend_from_slice(&document);
         let _ = corpus::prepare("x.rtf", &rtf, &options());
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.extend_from_slice(&document);
+        let _ = corpus::prepare("x.pdf", &pdf, &options());
+    }
+
+    #[test]
+    fn damaged_pdfs_and_word_files_never_panic(
+        flips in proptest::collection::vec((proptest::num::usize::ANY, proptest::num::u8::ANY), 1..20),
+        cut in proptest::num::usize::ANY,
+    ) {
+        for name in ["long.pdf", "interview.docx", "interview.odt", "interview.rtf"] {
+            let mut bytes = std::fs::read(fixture(name)).unwrap();
+            for (at, value) in &flips {
+                let i = at % bytes.len();
+                bytes[i] = *value;
+            }
+            let _ = corpus::prepare(name, &bytes, &options());
+            bytes.truncate(cut % bytes.len());
+            let _ = corpus::prepare(name, &bytes, &options());
+        }
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     let refused = reports.iter().filter(|r| !r.imported()).count();
     if reports.is_empty() {
-        bail!("no transcripts (.txt, .md, .docx, .odt, .rtf) found in the given paths");
+        bail!("no transcripts (.txt, .md, .docx, .odt, .rtf, .pdf) found in the given paths");
     }
     if refused > 0 {
         bail!(

@@ -111,7 +111,7 @@ impl FileReport {
     }
 }
 
-/// Imports files, and the transcripts (`.txt`, `.md`, `.docx`, `.odt`, `.rtf`) directly inside folders, one transaction each.
+/// Imports files, and the transcripts (`.txt`, `.md`, `.docx`, `.odt`, `.rtf`, `.pdf`) directly inside folders, one transaction each.
 pub fn import_paths(
     project: &mut Project,
     paths: &[PathBuf],
@@ -147,7 +147,7 @@ pub fn import_paths(
 }
 
 /// The file name endings a folder's transcripts are picked by.
-pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "docx", "odt", "rtf"];
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "docx", "odt", "rtf", "pdf"];
 
 /// Whether a file in a folder is taken for a transcript, by its name's ending.
 pub fn is_transcript_name(path: &Path) -> bool {

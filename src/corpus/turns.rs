@@ -148,6 +148,11 @@ fn opening(line: &str) -> Option<Opening<'_>> {
     })
 }
 
+/// Whether a line opens a turn (`LABEL:` at its start, with or without a timestamp).
+pub(crate) fn opens_turn(line: &str) -> bool {
+    opening(line).is_some()
+}
+
 /// Finds the speaker turns of a transcript. A turn runs from its label to the next label.
 ///
 /// Known labels (`I`, `B`, `B1`, `Interviewer`, …) always count; a name (`Frau K.`) counts once it

@@ -1,10 +1,11 @@
-//! Word processors' files into transcript text: `.docx` (Office Open XML), `.odt` (OpenDocument)
-//! and `.rtf`. Each reader writes lines into a [`Page`]; what is not the interview (comments,
+//! Word processors' files into transcript text: `.docx` (Office Open XML), `.odt` (OpenDocument),
+//! `.rtf`, and the text layer of `.pdf`. Each reader writes lines into a [`Page`]; what is not the interview (comments,
 //! footnotes, pictures, hidden and deleted text) stays out of the text, comments and notes go into
 //! the document's memo, and the report says what was moved or left out.
 
 pub mod docx;
 pub mod odt;
+pub mod pdf;
 pub mod rtf;
 mod tables;
 
@@ -354,6 +355,7 @@ pub enum Format {
     Docx,
     Odt,
     Rtf,
+    Pdf,
 }
 
 /// Recognises a word processor's file, or refuses one that cannot be read; `Ok(None)` for
@@ -368,6 +370,7 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Option<Format>, Refusal> {
         "docx" | "docm" | "dotx" => Some("Word (.docx)"),
         "odt" | "ott" => Some("OpenDocument (.odt)"),
         "rtf" => Some("RTF"),
+        "pdf" => Some("PDF"),
         "doc" => Some("Word (.doc)"),
         _ => None,
     };
@@ -398,6 +401,9 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Option<Format>, Refusal> {
     if bytes.starts_with(b"{\\rtf") {
         return Ok(Some(Format::Rtf));
     }
+    if bytes.starts_with(b"%PDF-") {
+        return Ok(Some(Format::Pdf));
+    }
     match named {
         Some(kind) if !bytes.is_empty() => Err(Refusal::Office(format!(
             "it is named as a {kind} file but is not one (its content is something else); check that it is the right file"
@@ -406,7 +412,7 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Option<Format>, Refusal> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
@@ -425,6 +431,7 @@ pub fn read(format: Format, file_name: &str, bytes: &[u8]) -> Result<OfficeDocum
         Format::Docx => docx::read(bytes)?,
         Format::Odt => odt::read(bytes)?,
         Format::Rtf => rtf::read(bytes)?,
+        Format::Pdf => pdf::read(bytes)?,
     };
     page.finish(file_name)
 }
@@ -435,6 +442,7 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Docx => "Word (.docx)",
         Format::Odt => "OpenDocument (.odt)",
         Format::Rtf => "RTF",
+        Format::Pdf => "PDF",
     }
 }
 
