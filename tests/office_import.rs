@@ -364,6 +364,19 @@ fn protected_odt() -> Vec<u8> {
 }
 
 #[test]
+fn a_text_box_outside_a_run_stays_out_of_the_text() {
+    let s = Scratch::new();
+    let body = "<w:p><w:r><w:t>I: Wie war das?</w:t></w:r><mc:AlternateContent xmlns:mc=\"m\"><mc:Choice><w:drawing><wps:txbx xmlns:wps=\"s\"><w:txbxContent><w:p><w:r><w:t>Kasten</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox xmlns:v=\"v\"><w:txbxContent><w:p><w:r><w:t>Kasten</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:p>";
+    let file = s.file(
+        "box.docx",
+        &docx(&[("word/document.xml", &document_xml(body))]),
+    );
+    let (project, report, doc) = import(&s, &file);
+    assert_eq!(project.document_text(doc).unwrap(), "I: Wie war das?");
+    assert_eq!(remarks(&report), "1 text box left out");
+}
+
+#[test]
 fn bad_files_get_a_sentence_and_change_nothing() {
     let s = Scratch::new();
     let project_path = s.path("p.kodierwerk");

@@ -311,6 +311,17 @@ impl Reader {
                 }
                 "commentRangeStart" | "commentRangeEnd" => self.comment_mark(child),
                 "oMath" | "oMathPara" => self.math(child, line),
+                "AlternateContent" | "drawing" | "pict" | "object" => {
+                    let shown = if child.name == "AlternateContent" {
+                        child.child("Choice").or_else(|| child.child("Fallback"))
+                    } else {
+                        Some(child)
+                    };
+                    if let Some(shown) = shown {
+                        self.picture(shown);
+                    }
+                    *had_content = true;
+                }
                 _ => self.inline(child, line, had_content),
             }
         }
