@@ -253,11 +253,12 @@ pub fn prepare_with_remarks(
         (decoded.text, markdown::FrontMatter::default())
     };
     let mut document = new_document(file_name, text, front, options)?;
+    document.turns = turns::find_turns(&document.text);
     document.encoding = decoded.encoding.to_owned();
     Ok((document, decoded.how, String::new()))
 }
 
-/// A document of this text with its turns, named after the file, in the jobcenter the researcher
+/// A document of this text (its turns still to be found), named after the file, in the jobcenter the researcher
 /// or the front matter gave.
 fn new_document(
     file_name: &str,
@@ -283,12 +284,11 @@ fn new_document(
         attributes.retain(|(k, _)| crate::project::fold(k) != crate::project::fold(key));
         attributes.push((key.clone(), value.clone()));
     }
-    let turns = turns::find_turns(&text);
     Ok(NewDocument {
         name: front.name.unwrap_or(stem),
         jobcenter,
         text,
-        turns,
+        turns: Vec::new(),
         source_name: file_name.to_owned(),
         encoding: String::new(),
         attributes,

@@ -275,9 +275,8 @@ impl Reader {
         let mut had_content = false;
         self.inline(p, &mut line, &mut had_content);
         self.trail.push('\n');
-        let anchor = line.trim().to_owned();
         for mut note in std::mem::take(&mut self.pending) {
-            note.anchor = anchor.clone();
+            note.anchor = line.trim().to_owned();
             self.page.notes.push(note);
         }
         if line.is_empty() && (mark_hidden || had_content) {
@@ -348,10 +347,11 @@ impl Reader {
         }
         for c in &r.children {
             match c.name.as_str() {
-                "t" => {
+                "t" if c.text.contains('\u{AD}') => {
                     let text: String = c.text.chars().filter(|&ch| ch != '\u{AD}').collect();
                     self.push(line, &text);
                 }
+                "t" => self.push(line, &c.text),
                 "tab" | "ptab" => self.push(line, "\t"),
                 "br" | "cr" => self.push(line, "\n"),
                 "noBreakHyphen" => self.push(line, "\u{2011}"),
