@@ -197,7 +197,9 @@ fn a_batch_reports_each_file_and_keeps_the_good_ones() {
     std::fs::write(folder.join("a.txt"), "I: eins\nB: Antwort eins\n").unwrap();
     std::fs::write(folder.join("b.md"), "+++\njobcenter = \"Ost\"\n\n[attributes]\nRolle = \"Bürger:in\"\nDatum = 2024-01-05\n+++\n\n**I:** #00:00:01# Frage?\n\n**B:** #00:00:04# Antwort zwei.\n").unwrap();
     std::fs::write(folder.join("c.txt"), "").unwrap();
+    // a PDF is taken from a folder (and this one, cut short, is refused); a picture is not taken
     std::fs::write(folder.join("notes.pdf"), "%PDF-1.4").unwrap();
+    std::fs::write(folder.join("bild.png"), b"\x89PNG\r\n\x1a\n").unwrap();
     let run = kw([
         "import",
         p,
@@ -225,10 +227,19 @@ fn a_batch_reports_each_file_and_keeps_the_good_ones() {
         [
             ("a.txt", "imported"),
             ("b.md", "imported"),
-            ("c.txt", "refused")
+            ("c.txt", "refused"),
+            ("notes.pdf", "refused")
         ]
     );
-    assert!(run.stderr.contains("1 of 3 files were refused"));
+    assert!(run.stderr.contains("2 of 4 files were refused"));
+    assert!(
+        report[3]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("it is not a readable PDF"),
+        "{}",
+        report[3]
+    );
 
     let docs = json(&kw_ok(["docs", p, "--format", "json"]));
     let b = docs

@@ -426,6 +426,60 @@ fn import_by_dialog_runs_in_the_background_and_reports_each_file() {
 }
 
 #[test]
+fn word_files_are_listed_imported_and_reported_with_what_was_left_out() {
+    let (dir, path) = sample();
+    let folder = dir.path().join("word");
+    std::fs::create_dir(&folder).unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/office");
+    for name in ["word_labels.docx", "protected.docx"] {
+        std::fs::copy(fixtures.join(name), folder.join(name)).unwrap();
+    }
+    let mut h = harness(&path);
+    h.run();
+    h.get_by_label("Importieren").click();
+    h.run();
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Ordner");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text(folder.display().to_string()));
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label("word_labels.docx").click();
+    h.get_by_label("protected.docx").click();
+    h.run();
+    let jobcenter = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Jobcenter");
+    jobcenter.focus();
+    h.run();
+    h.event(egui::Event::Text("Jobcenter Nord".into()));
+    h.run();
+    h.get_by_label("Import starten").click();
+    h.run();
+    let mut report = false;
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label("Importbericht").is_some() {
+            report = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(report, "the import report did not appear");
+    h.run();
+    h.get_by_label_contains("✔ word_labels.docx: word_labels · Jobcenter Nord · Word (.docx) · 4");
+    h.get_by_label_contains("1 comment moved to the memo, 1 passage of hidden text left out");
+    h.get_by_label_contains("✖ protected.docx: it is protected by a password");
+    let project = Project::open(&path).unwrap();
+    let doc = project.resolve_document("word_labels").unwrap();
+    assert!(
+        project
+            .document_text(doc)
+            .unwrap()
+            .starts_with("Interview 12 mit Frau Schulz\nInterviewer: #00:00:03-1#")
+    );
+}
+
+#[test]
 fn the_workbench_speaks_english_on_request() {
     let (_dir, path) = sample();
     let mut h = harness(&path);

@@ -284,6 +284,7 @@ fn umlauts_emoji_and_markup_characters_survive() {
             source_name: "x.txt".into(),
             encoding: "UTF-8".into(),
             attributes: vec![("Rolle".into(), "Bürger:in <\"&\">".into())],
+            memo: String::new(),
         })
         .unwrap();
     let code = project

@@ -173,7 +173,7 @@ pub enum Headless {
     /// Bring a REFI-QDA codebook (.qdc) into the code system.
     #[command(name = "import-qdc")]
     ImportQdc(ImportFileArgs),
-    /// Import transcripts (.txt, .md; folders: the transcripts directly inside).
+    /// Import transcripts (.txt, .md, .docx, .odt, .rtf, .pdf; folders: the transcripts directly inside).
     Import(ImportArgs),
     /// Create a new project holding the sample corpus, the default codebook and a demo coding.
     Sample(ProjectArgs),

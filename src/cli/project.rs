@@ -63,11 +63,19 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     detected_by,
                     chars,
                     turns,
-                } => writeln!(
-                    out,
-                    "imported  {}: document {document} “{name}” in {jobcenter}, {chars} characters, {turns} turns, {encoding} ({detected_by})",
-                    report.file
-                )?,
+                    remarks,
+                } => {
+                    write!(
+                        out,
+                        "imported  {}: document {document} “{name}” in {jobcenter}, {chars} characters, {turns} turns, {encoding} ({detected_by})",
+                        report.file
+                    )?;
+                    if remarks.is_empty() {
+                        writeln!(out)?
+                    } else {
+                        writeln!(out, "; {remarks}")?
+                    }
+                }
                 Outcome::Refused { reason } => {
                     writeln!(out, "refused   {}: {reason}", report.file)?
                 }
@@ -76,7 +84,7 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     let refused = reports.iter().filter(|r| !r.imported()).count();
     if reports.is_empty() {
-        bail!("no transcripts (.txt, .md) found in the given paths");
+        bail!("no transcripts (.txt, .md, .docx, .odt, .rtf, .pdf) found in the given paths");
     }
     if refused > 0 {
         bail!(

@@ -128,15 +128,11 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"%PDF", "a PDF file; copy its text into a .txt file"),
         (
             b"PK\x03\x04",
-            "a ZIP archive or a Word/OpenDocument file; save it from Word as “Plain text (.txt)” in UTF-8",
+            "a zip archive; rename it to .docx or .odt if it is a Word or OpenDocument file",
         ),
         (
             b"\xd0\xcf\x11\xe0",
-            "an old Word (.doc) file; save it from Word as “Plain text (.txt)” in UTF-8",
-        ),
-        (
-            b"{\\rtf",
-            "an RTF file; save it from Word as “Plain text (.txt)” in UTF-8",
+            "an old Word (.doc) file; open it in Word or LibreOffice and save it as .docx",
         ),
         (b"SQLite format 3\0", "an SQLite database"),
         (b"\x7fELF", "a program"),

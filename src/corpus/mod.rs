@@ -3,8 +3,10 @@
 //! Each file is imported whole or not at all; a batch reports per file what came in or why not.
 
 pub mod blocks;
+pub mod container;
 pub mod decode;
 pub mod markdown;
+pub mod office;
 pub mod sample;
 pub mod search;
 pub mod turns;
@@ -50,6 +52,10 @@ pub enum Refusal {
     #[error("the file cannot be read: {0}")]
     Unreadable(String),
     #[error("{0}")]
+    Office(String),
+    #[error("the document holds no text of its own ({0})")]
+    NoText(String),
+    #[error("{0}")]
     Project(String),
 }
 
@@ -85,6 +91,9 @@ pub enum Outcome {
         detected_by: String,
         chars: usize,
         turns: usize,
+        /// What went into the document's memo and what was left out (word processors' files).
+        #[serde(skip_serializing_if = "String::is_empty")]
+        remarks: String,
     },
     Refused {
         #[serde(serialize_with = "as_sentence")]
@@ -102,7 +111,7 @@ impl FileReport {
     }
 }
 
-/// Imports files, and the transcripts (`.txt`, `.md`) directly inside folders, one transaction each.
+/// Imports files, and the transcripts (`.txt`, `.md`, `.docx`, `.odt`, `.rtf`, `.pdf`) directly inside folders, one transaction each.
 pub fn import_paths(
     project: &mut Project,
     paths: &[PathBuf],
@@ -137,14 +146,15 @@ pub fn import_paths(
     reports
 }
 
-fn is_transcript_name(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("txt" | "md" | "markdown")
-    )
+/// The file name endings a folder's transcripts are picked by.
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "docx", "odt", "rtf", "pdf"];
+
+/// Whether a file in a folder is taken for a transcript, by its name's ending.
+pub fn is_transcript_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// Imports one file whole, or refuses it and changes nothing.
@@ -183,7 +193,7 @@ pub fn import_bytes(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<Outcome, Refusal> {
-    let (document, how) = prepare(file_name, bytes, options)?;
+    let (document, how, remarks) = prepare_with_remarks(file_name, bytes, options)?;
     let id = project
         .add_document(&document)
         .map_err(|e| Refusal::Project(e.to_string()))?;
@@ -195,6 +205,7 @@ pub fn import_bytes(
         detected_by: how.to_owned(),
         chars: crate::model::range::char_len(&document.text),
         turns: document.turns.len(),
+        remarks,
     })
 }
 
@@ -204,6 +215,28 @@ pub fn prepare(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<(NewDocument, &'static str), Refusal> {
+    prepare_with_remarks(file_name, bytes, options).map(|(d, how, _)| (d, how))
+}
+
+/// As [`prepare`], with the sentence on what went into the memo or was left out.
+pub fn prepare_with_remarks(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(NewDocument, &'static str, String), Refusal> {
+    if let Some(format) = office::sniff(file_name, bytes)? {
+        let read = office::read(format, file_name, bytes)?;
+        let mut document = new_document(
+            file_name,
+            read.text,
+            markdown::FrontMatter::default(),
+            options,
+        )?;
+        document.turns = read.turns;
+        document.memo = read.memo;
+        document.encoding = office::format_name(format).to_owned();
+        return Ok((document, "by its content", read.remarks));
+    }
     let decoded = decode::decode(bytes, options.encoding)?;
     let path = Path::new(file_name);
     let is_markdown = matches!(
@@ -219,9 +252,24 @@ pub fn prepare(
     } else {
         (decoded.text, markdown::FrontMatter::default())
     };
+    let mut document = new_document(file_name, text, front, options)?;
+    document.turns = turns::find_turns(&document.text);
+    document.encoding = decoded.encoding.to_owned();
+    Ok((document, decoded.how, String::new()))
+}
+
+/// A document of this text (its turns still to be found), named after the file, in the jobcenter the researcher
+/// or the front matter gave.
+fn new_document(
+    file_name: &str,
+    text: String,
+    front: markdown::FrontMatter,
+    options: &ImportOptions,
+) -> Result<NewDocument, Refusal> {
     if text.trim().is_empty() {
         return Err(Refusal::Empty);
     }
+    let path = Path::new(file_name);
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -236,19 +284,16 @@ pub fn prepare(
         attributes.retain(|(k, _)| crate::project::fold(k) != crate::project::fold(key));
         attributes.push((key.clone(), value.clone()));
     }
-    let turns = turns::find_turns(&text);
-    Ok((
-        NewDocument {
-            name: front.name.unwrap_or(stem),
-            jobcenter,
-            text,
-            turns,
-            source_name: file_name.to_owned(),
-            encoding: decoded.encoding.to_owned(),
-            attributes,
-        },
-        decoded.how,
-    ))
+    Ok(NewDocument {
+        name: front.name.unwrap_or(stem),
+        jobcenter,
+        text,
+        turns: Vec::new(),
+        source_name: file_name.to_owned(),
+        encoding: String::new(),
+        attributes,
+        memo: String::new(),
+    })
 }
 
 #[cfg(test)]

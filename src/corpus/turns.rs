@@ -69,8 +69,25 @@ fn timestamp_at(s: &str) -> Option<(&str, usize)> {
     ok.then_some((inner, inner_end + close.len_utf8()))
 }
 
+/// Whether a whole cell or word is a timestamp, with or without its brackets (`00:01:23-4`,
+/// `#00:01:23-4#`, `[00:01:23]`).
+pub fn is_timestamp(s: &str) -> bool {
+    match timestamp_at(s) {
+        Some((_, len)) => len == s.len(),
+        None => timestamp_at(&format!("#{s}#")).is_some_and(|(_, len)| len == s.len() + 2),
+    }
+}
+
+/// A timestamp's text without its brackets.
+pub fn timestamp_text(s: &str) -> &str {
+    match timestamp_at(s) {
+        Some((inner, len)) if len == s.len() => inner,
+        _ => s,
+    }
+}
+
 /// A timestamp that ends `s`: its text and the byte where it starts.
-fn trailing_timestamp(s: &str) -> Option<(&str, usize)> {
+pub(crate) fn trailing_timestamp(s: &str) -> Option<(&str, usize)> {
     let trimmed = s.trim_end();
     let close = trimmed.chars().last()?;
     let open = match close {
@@ -129,6 +146,11 @@ fn opening(line: &str) -> Option<Opening<'_>> {
         timestamp,
         content: pos,
     })
+}
+
+/// Whether a line opens a turn (`LABEL:` at its start, with or without a timestamp).
+pub(crate) fn opens_turn(line: &str) -> bool {
+    opening(line).is_some()
 }
 
 /// Finds the speaker turns of a transcript. A turn runs from its label to the next label.

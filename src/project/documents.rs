@@ -22,6 +22,8 @@ pub struct NewDocument {
     /// The encoding the file was decoded from.
     pub encoding: String,
     pub attributes: Vec<(String, String)>,
+    /// The document's memo, stored with it (comments and notes of a word processor's file).
+    pub memo: String,
 }
 
 /// The SHA-256 of a stored text, in hex: how duplicates are recognised.
@@ -68,6 +70,14 @@ impl Project {
         )?;
         for (key, value) in &doc.attributes {
             attributes::set_value(&mut change, Scope::Document, id, key, value)?;
+        }
+        if !doc.memo.trim().is_empty() {
+            change.insert(
+                "memos",
+                "INSERT INTO memos (target_kind, target_id, text, guid, created_at, modified_at)
+                 VALUES ('document', ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                &[&id, &doc.memo, &new_guid()],
+            )?;
         }
         change.commit(&format!("Dokument „{}“ importiert", doc.name))?;
         Ok(DocumentId(id))

@@ -478,6 +478,7 @@ mod tests {
             source_name: format!("{name}.txt"),
             encoding: "UTF-8".into(),
             attributes: vec![("Rolle".into(), "Führungskraft".into())],
+            memo: String::new(),
         };
         let mut states = vec![picture(&p)];
         let mut step = |p: &mut Project, change: &dyn Fn(&mut Project)| {

@@ -31,6 +31,7 @@ pub(super) fn document(project: &mut Project, name: &str, text: &str) -> Documen
             source_name: format!("{name}.txt"),
             encoding: "UTF-8".into(),
             attributes: Vec::new(),
+            memo: String::new(),
         })
         .unwrap()
 }

@@ -313,6 +313,7 @@ mod tests {
                 source_name: "sued-01.txt".into(),
                 encoding: "UTF-8".into(),
                 attributes: Vec::new(),
+                memo: String::new(),
             })
             .unwrap();
         let nord = p.jobcenter("Jobcenter Nord").unwrap().id;

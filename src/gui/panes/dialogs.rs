@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
-use crate::corpus::{FileReport, Outcome};
+use crate::corpus::{self, FileReport, Outcome};
 use crate::gui::i18n::Tr;
 use crate::gui::jobs::RefiFile;
 use crate::gui::request::Job;
@@ -435,13 +435,7 @@ fn list_folder(folder: &Path) -> Vec<(PathBuf, bool)> {
         .filter_map(|p| {
             if p.is_dir() {
                 Some((p, true))
-            } else if matches!(
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .as_deref(),
-                Some("txt" | "md" | "markdown")
-            ) {
+            } else if corpus::is_transcript_name(&p) {
                 Some((p, false))
             } else {
                 None
@@ -474,6 +468,7 @@ pub fn import_report_ui(ui: &mut Ui, reports: &[FileReport], tr: &Tr) -> bool {
                             jobcenter,
                             encoding,
                             turns,
+                            remarks,
                             ..
                         } => {
                             ui.label(
@@ -483,6 +478,9 @@ pub fn import_report_ui(ui: &mut Ui, reports: &[FileReport], tr: &Tr) -> bool {
                                 ))
                                 .color(egui::Color32::from_rgb(60, 150, 60)),
                             );
+                            if !remarks.is_empty() {
+                                ui.label(format!("    {remarks}"));
+                            }
                         }
                         Outcome::Refused { reason } => {
                             ui.label(
