@@ -835,5 +835,16 @@ fn counts_and_list_kept_after_each_change_to_segments_agree_with_a_full_reading(
     state.push(Edit::Undo);
     state.apply_pending();
     agree(state, "undone");
+    assert!(state.retrieved.iter().any(|s| s.id == coded));
+    state.push(Edit::Redo);
+    state.apply_pending();
+    agree(state, "redone");
+    assert!(!state.retrieved.iter().any(|s| s.id == coded));
+    // Back to before the first coding: the memo, the recoding, the in-vivo code and the codings.
+    for step in 0..6 {
+        state.push(Edit::Undo);
+        state.apply_pending();
+        agree(state, &format!("undone again, step {step}"));
+    }
     assert!(state.error.is_none(), "{:?}", state.error);
 }

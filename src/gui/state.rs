@@ -16,7 +16,7 @@ use crate::model::{
     Attribute, Code, CodeId, Coder, DocumentId, DocumentInfo, Jobcenter, MemoTarget, Scope,
     Segment, SegmentId,
 };
-use crate::project::{Project, SegmentFilter};
+use crate::project::{Project, Replayed, ReplayedRow, SegmentFilter};
 
 /// The document shown in the browser.
 pub struct OpenDocument {
@@ -124,6 +124,37 @@ enum Touched {
 }
 
 impl Touched {
+    /// What an undo or a redo touched: the segments of one document (and the coder a first
+    /// coding brought) are read again like an edit of them; anything else, everything.
+    fn replayed(replayed: &Replayed) -> Self {
+        let segments: Vec<&ReplayedRow> = replayed
+            .rows
+            .iter()
+            .filter(|r| r.table == "segments")
+            .collect();
+        let only_segments = replayed
+            .rows
+            .iter()
+            .all(|r| r.table == "segments" || r.table == "coders");
+        let documents: HashSet<Option<i64>> = segments.iter().map(|r| r.document).collect();
+        match (
+            only_segments,
+            documents.into_iter().collect::<Vec<_>>().as_slice(),
+        ) {
+            (true, [Some(document)]) => Self::segments(
+                DocumentId(*document),
+                segments
+                    .iter()
+                    .flat_map(|r| r.codes.iter().map(|c| CodeId(*c))),
+                match segments.as_slice() {
+                    [one] => Some(SegmentId(one.id)),
+                    _ => None,
+                },
+            ),
+            _ => Self::Everything,
+        }
+    }
+
     fn segments(
         document: DocumentId,
         codes: impl IntoIterator<Item = CodeId>,
@@ -782,12 +813,14 @@ impl WorkbenchState {
                 self.message = Some(format!("{}: {ranges}", self.tr.consensus_recorded));
             }
             Edit::Undo => {
-                let label = self.project.undo()?;
-                self.message = Some(format!("{}: {label}", self.tr.undone));
+                let undone = self.project.undo_replayed()?;
+                self.message = Some(format!("{}: {}", self.tr.undone, undone.label));
+                return Ok(Touched::replayed(&undone));
             }
             Edit::Redo => {
-                let label = self.project.redo()?;
-                self.message = Some(format!("{}: {label}", self.tr.redone));
+                let redone = self.project.redo_replayed()?;
+                self.message = Some(format!("{}: {}", self.tr.redone, redone.label));
+                return Ok(Touched::replayed(&redone));
             }
         }
         Ok(Touched::Everything)

@@ -229,8 +229,51 @@ pub(super) fn append_generated(conn: &mut Connection, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Undoes the latest change that is not undone yet; returns its label.
-pub fn undo(conn: &mut Connection) -> Result<String> {
+/// What an undo or a redo wrote back: the change's label and its rows.
+#[derive(Clone, Debug)]
+pub struct Replayed {
+    pub label: String,
+    pub rows: Vec<ReplayedRow>,
+}
+
+/// A row an undo or a redo wrote back: its table and id, and for a row that names them (a
+/// segment) its document and its codes before and after.
+#[derive(Clone, Debug)]
+pub struct ReplayedRow {
+    pub table: String,
+    pub id: i64,
+    pub document: Option<i64>,
+    pub codes: Vec<i64>,
+}
+
+impl Replayed {
+    fn new(label: String, rows: &[RowChange]) -> Self {
+        let rows = rows
+            .iter()
+            .map(|row| {
+                let images = [row.before.as_ref(), row.after.as_ref()];
+                let field = |name: &'static str| {
+                    images
+                        .iter()
+                        .flatten()
+                        .filter_map(move |image| image.get(name)?.as_i64())
+                };
+                let mut codes: Vec<i64> = field("code_id").collect();
+                codes.dedup();
+                ReplayedRow {
+                    table: row.table.clone(),
+                    id: row.id,
+                    document: field("document_id").next(),
+                    codes,
+                }
+            })
+            .collect();
+        Self { label, rows }
+    }
+}
+
+/// Undoes the latest change that is not undone yet.
+pub fn undo(conn: &mut Connection) -> Result<Replayed> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let latest: Option<(i64, String, String)> = tx
         .query_row(
@@ -264,11 +307,11 @@ pub fn undo(conn: &mut Connection) -> Result<String> {
         tx.execute("UPDATE actions SET state = 'undone' WHERE id = ?1", [id])?;
     }
     tx.commit()?;
-    Ok(label)
+    Ok(Replayed::new(label, &rows))
 }
 
-/// Redoes the earliest undone change; returns its label.
-pub fn redo(conn: &mut Connection) -> Result<String> {
+/// Redoes the earliest undone change.
+pub fn redo(conn: &mut Connection) -> Result<Replayed> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let next: Option<(i64, String, String)> = tx
         .query_row(
@@ -286,7 +329,7 @@ pub fn redo(conn: &mut Connection) -> Result<String> {
     }
     tx.execute("UPDATE actions SET state = 'done' WHERE id = ?1", [id])?;
     tx.commit()?;
-    Ok(label)
+    Ok(Replayed::new(label, &rows))
 }
 
 /// The action log, newest first.

@@ -30,6 +30,7 @@ pub use consensus::{
     CONSENSUS_CODER, ConsensusChoice, ConsensusDecision, ConsensusOutcome, consensus_label,
 };
 pub use documents::{NewDocument, content_hash};
+pub use log::{Replayed, ReplayedRow};
 pub use segments::SegmentFilter;
 pub use typology::Evidence;
 
@@ -137,11 +138,22 @@ impl Project {
 
     /// Undoes the latest change; returns what it was.
     pub fn undo(&mut self) -> Result<String> {
-        log::undo(&mut self.conn)
+        Ok(log::undo(&mut self.conn)?.label)
     }
 
     /// Redoes the change undone last; returns what it was.
     pub fn redo(&mut self) -> Result<String> {
+        Ok(log::redo(&mut self.conn)?.label)
+    }
+
+    /// Undoes the latest change; says which rows it wrote back, so that a view can read again
+    /// only what changed.
+    pub fn undo_replayed(&mut self) -> Result<log::Replayed> {
+        log::undo(&mut self.conn)
+    }
+
+    /// Redoes the change undone last; says which rows it wrote back.
+    pub fn redo_replayed(&mut self) -> Result<log::Replayed> {
         log::redo(&mut self.conn)
     }
 
