@@ -798,12 +798,15 @@ fn counts_and_list_kept_after_each_change_to_segments_agree_with_a_full_reading(
     let coded = state.selected_segment.unwrap();
     assert!(state.retrieved.iter().any(|s| s.id == coded));
 
+    // Coded while the list is being read: the change is put in place in the list that arrives.
+    state.refresh_retrieved().unwrap();
+    assert!(state.retrieving());
     state.push(Edit::ApplyCode {
         code: second,
         range: CharRange::new(5, 12).unwrap(),
     });
     state.apply_pending();
-    agree(state, "coded again");
+    agree(state, "coded again while the list was read");
 
     state.push(Edit::InVivo {
         range: CharRange::new(50, 70).unwrap(),

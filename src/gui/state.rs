@@ -198,6 +198,9 @@ pub struct WorkbenchState {
     retriever: Retriever,
     /// The question the list of retrieved segments answers (or is being read for).
     retrieved_for: Option<SegmentFilter>,
+    /// Changes to segments made while the list was being read, put in place again when it
+    /// arrives: a document's rows, or one segment.
+    unlisted_changes: Vec<(DocumentId, Option<SegmentId>)>,
     pub document_filter: String,
     pub scroll_to: Option<ScrollTarget>,
     pub memo_target: Option<MemoTarget>,
@@ -240,6 +243,7 @@ impl WorkbenchState {
             retrieved: Vec::new(),
             retriever: Retriever::start(project_path.clone()),
             retrieved_for: None,
+            unlisted_changes: Vec::new(),
             document_filter: String::new(),
             scroll_to: None,
             memo_target: None,
@@ -366,12 +370,29 @@ impl WorkbenchState {
         now: Option<Segment>,
     ) -> Result<()> {
         let filter = self.retrieval_filter();
-        if self.retriever.busy() || self.retrieved_for.as_ref() != Some(&filter) {
+        if self.retrieved_for.as_ref() != Some(&filter) {
             return self.refresh_retrieved();
         }
+        if self.retriever.busy() {
+            // The list being read may or may not hold this change: it is put in place again
+            // when the list arrives (putting a segment in place twice changes nothing).
+            self.unlisted_changes.push((document, Some(id)));
+        }
+        self.place_listed(&filter, document, id, now);
+        Ok(())
+    }
+
+    /// Puts one segment in place in the list, or takes it out.
+    fn place_listed(
+        &mut self,
+        filter: &SegmentFilter,
+        document: DocumentId,
+        id: SegmentId,
+        now: Option<Segment>,
+    ) {
         self.retrieved.retain(|s| s.id != id);
-        let Some(segment) = now.filter(|s| self.passes(&filter, s)) else {
-            return Ok(());
+        let Some(segment) = now.filter(|s| self.passes(filter, s)) else {
+            return;
         };
         debug_assert_eq!(segment.document_id, document);
         let rank: HashMap<DocumentId, usize> = self
@@ -390,7 +411,6 @@ impl WorkbenchState {
         };
         let at = self.retrieved.partition_point(|s| key(s) < key(&segment));
         self.retrieved.insert(at, segment);
-        Ok(())
     }
 
     /// Whether a segment passes a filter of the list: its document, its code or a code above it,
@@ -420,9 +440,17 @@ impl WorkbenchState {
     /// in the list too, without reading every listed segment again.
     fn refresh_listed(&mut self, document: DocumentId) -> Result<()> {
         let filter = self.retrieval_filter();
-        if self.retriever.busy() || self.retrieved_for.as_ref() != Some(&filter) {
+        if self.retrieved_for.as_ref() != Some(&filter) {
             return self.refresh_retrieved();
         }
+        if self.retriever.busy() {
+            self.unlisted_changes.push((document, None));
+        }
+        self.relist_document(filter, document)
+    }
+
+    /// Reads one document's rows of the list again and puts them in place of its old ones.
+    fn relist_document(&mut self, filter: SegmentFilter, document: DocumentId) -> Result<()> {
         if !filter.documents.contains(&document) {
             return Ok(());
         }
@@ -535,10 +563,12 @@ impl WorkbenchState {
             self.retriever.cancel();
             self.retrieved.clear();
             self.retrieved_for = None;
+            self.unlisted_changes.clear();
             return Ok(());
         }
         let filter = self.retrieval_filter();
         self.retrieved_for = Some(filter.clone());
+        self.unlisted_changes.clear();
         if let Err(error) = self.retriever.ask(filter) {
             self.error = Some(error);
         }
@@ -548,10 +578,36 @@ impl WorkbenchState {
     /// Takes in the list of retrieved segments if a newer one arrived; `ctx` is woken by the next.
     pub fn take_retrieved(&mut self, ctx: &egui::Context) {
         match self.retriever.poll(Some(ctx)) {
-            Some(Ok(segments)) => self.retrieved = segments,
+            Some(Ok(segments)) => {
+                self.retrieved = segments;
+                if let Err(error) = self.relist_changes() {
+                    self.error = Some(error.to_string());
+                }
+            }
             Some(Err(error)) => self.error = Some(error),
             None => {}
         }
+    }
+
+    /// Puts in place, in a list just read, the changes made while it was read.
+    fn relist_changes(&mut self) -> Result<()> {
+        let Some(filter) = self.retrieved_for.clone() else {
+            return Ok(());
+        };
+        for (document, segment) in std::mem::take(&mut self.unlisted_changes) {
+            match segment {
+                Some(id) => {
+                    let now = match self.project.segment(id) {
+                        Ok(segment) => Some(segment),
+                        Err(crate::Error::UnknownSegment(_)) => None,
+                        Err(e) => return Err(e),
+                    };
+                    self.place_listed(&filter, document, id, now);
+                }
+                None => self.relist_document(filter.clone(), document)?,
+            }
+        }
+        Ok(())
     }
 
     /// True while the list of retrieved segments is being read.
