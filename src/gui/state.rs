@@ -328,11 +328,7 @@ impl WorkbenchState {
             // One segment changed: it alone is read and put in place, in the open document and
             // in the list.
             Some(id) => {
-                let now = match self.project.segment(id) {
-                    Ok(segment) => Some(segment),
-                    Err(crate::Error::UnknownSegment(_)) => None,
-                    Err(e) => return Err(e),
-                };
+                let now = self.segment_now(id)?;
                 self.patch_open(id, now.as_ref());
                 self.patch_listed(document, id, now)?;
             }
@@ -343,6 +339,15 @@ impl WorkbenchState {
         }
         self.version += 1;
         Ok(())
+    }
+
+    /// A segment as the project holds it now, or none if a change took it away.
+    fn segment_now(&self, id: SegmentId) -> Result<Option<Segment>> {
+        match self.project.segment(id) {
+            Ok(segment) => Ok(Some(segment)),
+            Err(crate::Error::UnknownSegment(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Puts one segment of the open document in place (by start, end and number), or takes it out.
@@ -362,7 +367,7 @@ impl WorkbenchState {
 
     /// Puts one segment in place in the list of retrieved segments (documents in the order of the
     /// document system, then by start, end and number) if it passes the list's filter, or takes it
-    /// out; the whole list is read again when the filter changed or a reading is under way.
+    /// out; the whole list is read again when what is activated changed.
     fn patch_listed(
         &mut self,
         document: DocumentId,
@@ -434,10 +439,10 @@ impl WorkbenchState {
     }
 
     /// Brings the list of retrieved segments up to date after a change to one document's
-    /// segments: while the same codes and documents stay activated and no reading is under way,
-    /// that document's rows are read again and put in place of its old ones (the list goes by
-    /// document, in the order of the document system), so the frame that shows the change shows it
-    /// in the list too, without reading every listed segment again.
+    /// segments: while the same codes and documents stay activated, that document's rows are read
+    /// again and put in place of its old ones (the list goes by document, in the order of the
+    /// document system), so the frame that shows the change shows it in the list too, without
+    /// reading every listed segment again.
     fn refresh_listed(&mut self, document: DocumentId) -> Result<()> {
         let filter = self.retrieval_filter();
         if self.retrieved_for.as_ref() != Some(&filter) {
@@ -597,11 +602,7 @@ impl WorkbenchState {
         for (document, segment) in std::mem::take(&mut self.unlisted_changes) {
             match segment {
                 Some(id) => {
-                    let now = match self.project.segment(id) {
-                        Ok(segment) => Some(segment),
-                        Err(crate::Error::UnknownSegment(_)) => None,
-                        Err(e) => return Err(e),
-                    };
+                    let now = self.segment_now(id)?;
                     self.place_listed(&filter, document, id, now);
                 }
                 None => self.relist_document(filter.clone(), document)?,
