@@ -6,29 +6,10 @@ use std::collections::BTreeMap;
 
 use super::agreement::SegmentMatches;
 use super::agreement_figures::AgreementTable;
-use crate::model::range::CharRange;
+use crate::model::range::{CharRange, intersection};
 
 fn total_len(ranges: &[CharRange]) -> u64 {
     ranges.iter().map(|r| r.len() as u64).sum()
-}
-
-/// Characters both joined range lists cover.
-pub(super) fn intersection(a: &[CharRange], b: &[CharRange]) -> Vec<CharRange> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() && j < b.len() {
-        let start = a[i].start.max(b[j].start);
-        let end = a[i].end.min(b[j].end);
-        if start < end {
-            out.push(CharRange { start, end });
-        }
-        if a[i].end < b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
 }
 
 pub(super) fn characters(first: &[CharRange], second: &[CharRange], chars: u64) -> AgreementTable {

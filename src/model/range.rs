@@ -170,6 +170,38 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
+/// Sorts ranges and joins those that overlap or touch: the characters they cover, once.
+pub fn joined(mut ranges: Vec<CharRange>) -> Vec<CharRange> {
+    ranges.sort();
+    let mut out: Vec<CharRange> = Vec::new();
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The characters both joined lists (sorted, not overlapping) cover.
+pub fn intersection(a: &[CharRange], b: &[CharRange]) -> Vec<CharRange> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        let start = a[i].start.max(b[j].start);
+        let end = a[i].end.min(b[j].end);
+        if start < end {
+            out.push(CharRange { start, end });
+        }
+        if a[i].end < b[j].end {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

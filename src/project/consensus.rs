@@ -8,7 +8,7 @@ use super::codes::subtree;
 use super::segments::{SegmentRow, checked_coder, ensure_coder, find_coder, insert_segment};
 use super::typology;
 use crate::model::error::{Error, Result};
-use crate::model::range::{CharPos, CharRange, TextIndex};
+use crate::model::range::{CharPos, CharRange, TextIndex, intersection, joined};
 use crate::model::{CodeId, CoderId, DocumentId, SegmentId};
 
 /// How the action log names a decision on a passage, up to the choice; the workbench reads the
@@ -220,38 +220,6 @@ fn overlapping_ids(
         |r| r.get(0),
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Sorts ranges and joins those that overlap or touch.
-fn joined(mut ranges: Vec<CharRange>) -> Vec<CharRange> {
-    ranges.sort();
-    let mut out: Vec<CharRange> = Vec::new();
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
-}
-
-/// The characters both joined lists cover.
-fn intersection(a: &[CharRange], b: &[CharRange]) -> Vec<CharRange> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() && j < b.len() {
-        let start = a[i].start.max(b[j].start);
-        let end = a[i].end.min(b[j].end);
-        if start < end {
-            out.push(CharRange { start, end });
-        }
-        if a[i].end < b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
 }
 
 #[cfg(test)]
