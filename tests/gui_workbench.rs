@@ -23,6 +23,49 @@ fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
     common::workbench_on(path, 1600.0)
 }
 
+/// Imports files of a folder through the import dialog, as a researcher clicks it: the folder
+/// typed, the files ticked, the jobcenter given; waits for the report (the import runs on its
+/// own thread, and the frames go on meanwhile).
+fn import_by_dialog(
+    h: &mut Harness<'static, KodierwerkApp>,
+    folder: &std::path::Path,
+    files: &[&str],
+    jobcenter: &str,
+) {
+    h.run();
+    h.get_by_label("Importieren").click();
+    h.run();
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Ordner");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text(folder.display().to_string()));
+    h.key_press(Key::Enter);
+    h.run();
+    for file in files {
+        h.get_by_label(file).click();
+    }
+    h.run();
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Jobcenter");
+    field.focus();
+    h.run();
+    h.event(egui::Event::Text(jobcenter.into()));
+    h.run();
+    h.get_by_label("Import starten").click();
+    h.run();
+    let mut report = false;
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label("Importbericht").is_some() {
+            report = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(report, "the import report did not appear");
+    h.run();
+}
+
 /// Drags the mouse along the first line of the open transcript; returns the selection's text.
 fn drag_select(
     h: &mut Harness<'static, KodierwerkApp>,
@@ -375,38 +418,12 @@ fn import_by_dialog_runs_in_the_background_and_reports_each_file() {
     .unwrap();
     std::fs::write(folder.join("leer.txt"), "").unwrap();
     let mut h = harness(&path);
-    h.run();
-    h.get_by_label("Importieren").click();
-    h.run();
-    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Ordner");
-    field.focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.event(egui::Event::Text(folder.display().to_string()));
-    h.key_press(Key::Enter);
-    h.run();
-    h.get_by_label("nord-01.txt").click();
-    h.get_by_label("leer.txt").click();
-    h.run();
-    let jobcenter = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Jobcenter");
-    jobcenter.focus();
-    h.run();
-    h.event(egui::Event::Text("Jobcenter Nord".into()));
-    h.run();
-    h.get_by_label("Import starten").click();
-    h.run();
-    // The import runs on its own thread; the frames go on meanwhile.
-    let mut report = false;
-    for _ in 0..200 {
-        h.step();
-        if h.query_by_label("Importbericht").is_some() {
-            report = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert!(report, "the import report did not appear");
-    h.run();
+    import_by_dialog(
+        &mut h,
+        &folder,
+        &["nord-01.txt", "leer.txt"],
+        "Jobcenter Nord",
+    );
     h.get_by_label_contains("✔ nord-01.txt");
     h.get_by_label_contains("✖ leer.txt: the file is empty");
     let project = Project::open(&path).unwrap();
@@ -435,37 +452,12 @@ fn word_files_are_listed_imported_and_reported_with_what_was_left_out() {
         std::fs::copy(fixtures.join(name), folder.join(name)).unwrap();
     }
     let mut h = harness(&path);
-    h.run();
-    h.get_by_label("Importieren").click();
-    h.run();
-    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Ordner");
-    field.focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.event(egui::Event::Text(folder.display().to_string()));
-    h.key_press(Key::Enter);
-    h.run();
-    h.get_by_label("word_labels.docx").click();
-    h.get_by_label("protected.docx").click();
-    h.run();
-    let jobcenter = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Jobcenter");
-    jobcenter.focus();
-    h.run();
-    h.event(egui::Event::Text("Jobcenter Nord".into()));
-    h.run();
-    h.get_by_label("Import starten").click();
-    h.run();
-    let mut report = false;
-    for _ in 0..200 {
-        h.step();
-        if h.query_by_label("Importbericht").is_some() {
-            report = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert!(report, "the import report did not appear");
-    h.run();
+    import_by_dialog(
+        &mut h,
+        &folder,
+        &["word_labels.docx", "protected.docx"],
+        "Jobcenter Nord",
+    );
     h.get_by_label_contains("✔ word_labels.docx: word_labels · Jobcenter Nord · Word (.docx) · 4");
     h.get_by_label_contains("1 comment moved to the memo, 1 passage of hidden text left out");
     h.get_by_label_contains("✖ protected.docx: it is protected by a password");

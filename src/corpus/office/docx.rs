@@ -6,15 +6,9 @@ use std::collections::{HashMap, HashSet};
 use crate::corpus::Refusal;
 use crate::corpus::container::Element;
 
-use super::{Note, NoteKind, Page, is_heading_name, open, part};
+use super::{Block, Note, NoteKind, Page, flatten, is_heading_name, open, part};
 
 const WHAT: &str = "Word (.docx)";
-
-/// A block of the body: a paragraph's line or a table's rows.
-enum Block {
-    Line { text: String, heading: bool },
-    Table(Vec<Vec<String>>),
-}
 
 /// What `styles.xml` says about a paragraph style.
 #[derive(Default)]
@@ -485,21 +479,4 @@ fn has_descendant(el: &Element, names: &[&str]) -> bool {
         stack.extend(e.children.iter());
     }
     false
-}
-
-/// Blocks as plain lines: a table's rows with tabs between cells.
-fn flatten(blocks: Vec<Block>) -> String {
-    let mut lines = Vec::new();
-    for block in blocks {
-        match block {
-            Block::Line { text, .. } => lines.push(text),
-            Block::Table(rows) => {
-                for row in rows {
-                    let cells: Vec<String> = row.iter().map(|c| c.replace('\n', " ")).collect();
-                    lines.push(cells.join("\t"));
-                }
-            }
-        }
-    }
-    lines.join("\n")
 }

@@ -281,6 +281,29 @@ impl Page {
     }
 }
 
+/// A block of the body: a paragraph's line or a table's rows.
+enum Block {
+    Line { text: String, heading: bool },
+    Table(Vec<Vec<String>>),
+}
+
+/// Blocks as plain lines: a table's rows with tabs between cells.
+fn flatten(blocks: Vec<Block>) -> String {
+    let mut lines = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Line { text, .. } => lines.push(text),
+            Block::Table(rows) => {
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(|c| c.replace('\n', " ")).collect();
+                    lines.push(cells.join("\t"));
+                }
+            }
+        }
+    }
+    lines.join("\n")
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")

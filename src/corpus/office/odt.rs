@@ -6,14 +6,9 @@ use std::collections::{HashMap, HashSet};
 use crate::corpus::Refusal;
 use crate::corpus::container::{Content, Element};
 
-use super::{Note, NoteKind, Page, open, part};
+use super::{Block, Note, NoteKind, Page, flatten, open, part};
 
 const WHAT: &str = "OpenDocument (.odt)";
-
-enum Block {
-    Line { text: String, heading: bool },
-    Table(Vec<Vec<String>>),
-}
 
 struct Reader {
     /// Automatic and common styles that hide their text (`text:display="none"`).
@@ -393,20 +388,4 @@ fn collapse(line: &str) -> String {
         });
     }
     out
-}
-
-fn flatten(blocks: Vec<Block>) -> String {
-    let mut lines = Vec::new();
-    for block in blocks {
-        match block {
-            Block::Line { text, .. } => lines.push(text),
-            Block::Table(rows) => {
-                for row in rows {
-                    let cells: Vec<String> = row.iter().map(|c| c.replace('\n', " ")).collect();
-                    lines.push(cells.join("\t"));
-                }
-            }
-        }
-    }
-    lines.join("\n")
 }
