@@ -231,6 +231,104 @@ pub enum Headless {
     Redo(ProjectArgs),
     /// Show the latest changes (the action log).
     Log(LogArgs),
+    /// Merge another project file into the project: a coder's copy (a three-way merge from the
+    /// history both share: additions, changes and deletions of either side), or a project made
+    /// apart (matched by text, code path and names; nothing deleted). One change; `undo` takes it
+    /// back. Conflicts are listed with both values and what was done.
+    Merge(MergeArgs),
+    /// Delete a coded segment (by its number from `segments`).
+    DeleteSegment(SegmentIdArgs),
+    /// Give a coded segment another code.
+    Recode(RecodeArgs),
+    /// Give a coded segment another range: characters START to END (end exclusive).
+    SetRange(SetRangeArgs),
+    /// Rename a code (its place in the tree stays).
+    RenameCode(RenameCodeArgs),
+    /// Move a code (with its sub-codes) under another code; `--to ""` moves it to the top level.
+    MoveCode(MoveCodeArgs),
+    /// Delete a code with its sub-codes and their segments.
+    DeleteCode(CodePathArgs),
+    /// Merge a code into another: its segments, sub-codes and memo go to the other, it goes.
+    MergeCodes(MergeCodesArgs),
+}
+
+/// Output formats of reports that are not listings: a readable table or JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The project to merge into.
+    pub project: PathBuf,
+    /// The other project file (only read, never changed).
+    pub other: PathBuf,
+    /// Report what the merge would do, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentIdArgs {
+    pub project: PathBuf,
+    /// The segment's number (see `kodierwerk segments`).
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct RecodeArgs {
+    pub project: PathBuf,
+    pub id: i64,
+    /// The new code's path, e.g. "Arbeitslogik/Sozialberatung".
+    #[arg(long)]
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SetRangeArgs {
+    pub project: PathBuf,
+    pub id: i64,
+    #[arg(long)]
+    pub start: usize,
+    #[arg(long)]
+    pub end: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameCodeArgs {
+    pub project: PathBuf,
+    pub path: String,
+    pub new_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveCodeArgs {
+    pub project: PathBuf,
+    pub path: String,
+    /// The new parent's path; empty for the top level.
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CodePathArgs {
+    pub project: PathBuf,
+    pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeCodesArgs {
+    pub project: PathBuf,
+    /// The code that goes.
+    pub path: String,
+    /// The code that takes its segments.
+    #[arg(long)]
+    pub into: String,
 }
 
 /// `export csv|qdpx|qdc`.

@@ -4,7 +4,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::args::{AddCodeArgs, Format, ListArgs, MemoArgs, MemoTargetArgs};
+use super::args::{
+    AddCodeArgs, CodePathArgs, Format, ListArgs, MemoArgs, MemoTargetArgs, MergeCodesArgs,
+    MoveCodeArgs, RenameCodeArgs,
+};
 use super::print::{print_json, print_rows};
 use crate::model::{CodePath, MemoTarget, SegmentId};
 use crate::project::Project;
@@ -132,4 +135,57 @@ fn memo_target(p: &Project, args: &MemoTargetArgs) -> anyhow::Result<MemoTarget>
     } else {
         MemoTarget::Project
     })
+}
+
+/// `rename-code`: gives a code a new name.
+pub fn run_rename_code(args: RenameCodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let code = p.code_by_path(&args.path)?;
+    p.rename_code(code.id, &args.new_name)?;
+    writeln!(out, "renamed “{}” to “{}”", code.path, args.new_name.trim())?;
+    Ok(())
+}
+
+/// `move-code`: puts a code (with its sub-codes) under another, or at the top level.
+pub fn run_move_code(args: MoveCodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let code = p.code_by_path(&args.path)?;
+    let parent = if args.to.trim().is_empty() {
+        None
+    } else {
+        Some(p.code_by_path(&args.to)?)
+    };
+    p.move_code(code.id, parent.as_ref().map(|c| c.id), None)?;
+    match parent {
+        Some(parent) => writeln!(out, "moved “{}” under “{}”", code.path, parent.path)?,
+        None => writeln!(out, "moved “{}” to the top level", code.path)?,
+    }
+    Ok(())
+}
+
+/// `delete-code`: deletes a code with its sub-codes and their segments.
+pub fn run_delete_code(args: CodePathArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let code = p.code_by_path(&args.path)?;
+    let segments = p.delete_code(code.id)?;
+    writeln!(
+        out,
+        "deleted “{}” with {segments} segments (`undo` brings them back)",
+        code.path
+    )?;
+    Ok(())
+}
+
+/// `merge-codes`: merges one code into another.
+pub fn run_merge_codes(args: MergeCodesArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let source = p.code_by_path(&args.path)?;
+    let target = p.code_by_path(&args.into)?;
+    let moved = p.merge_code(source.id, target.id)?;
+    writeln!(
+        out,
+        "merged “{}” into “{}” ({moved} segments moved)",
+        source.path, target.path
+    )?;
+    Ok(())
 }

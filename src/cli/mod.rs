@@ -10,6 +10,7 @@ mod analysis;
 pub mod args;
 mod codes;
 mod exchange;
+mod merge;
 mod print;
 mod project;
 mod segments;
@@ -38,6 +39,14 @@ pub fn run(command: Headless, out: &mut dyn Write) -> anyhow::Result<()> {
         Headless::Undo(args) => segments::run_undo(args, out),
         Headless::Redo(args) => segments::run_redo(args, out),
         Headless::Log(args) => segments::run_log(args, out),
+        Headless::Merge(args) => merge::run_merge(args, out),
+        Headless::DeleteSegment(args) => segments::run_delete_segment(args, out),
+        Headless::Recode(args) => segments::run_recode(args, out),
+        Headless::SetRange(args) => segments::run_set_range(args, out),
+        Headless::RenameCode(args) => codes::run_rename_code(args, out),
+        Headless::MoveCode(args) => codes::run_move_code(args, out),
+        Headless::DeleteCode(args) => codes::run_delete_code(args, out),
+        Headless::MergeCodes(args) => codes::run_merge_codes(args, out),
         Headless::Matrix(args) => analysis::run_matrix(args, out),
         Headless::Profile(args) => analysis::run_profile(args, out),
         Headless::Crosstab(args) => analysis::run_crosstab(args, out),

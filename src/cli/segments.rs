@@ -5,11 +5,14 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::args::{CodeArgs, Format, LogArgs, ProjectArgs, SegmentArgs, SegmentsArgs};
+use super::args::{
+    CodeArgs, Format, LogArgs, ProjectArgs, RecodeArgs, SegmentArgs, SegmentIdArgs, SegmentsArgs,
+    SetRangeArgs,
+};
 use super::print::{print_json, print_rows};
 use crate::analysis::resolve_segment_filter;
 use crate::exchange::{CsvOptions, read_codings, write_segments};
-use crate::model::CharRange;
+use crate::model::{CharRange, SegmentId};
 use crate::project::{Project, SegmentFilter};
 
 /// `code`: codes a passage of a document, or a batch of passages.
@@ -144,4 +147,34 @@ pub fn run_log(args: LogArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 /// Resolves the segment options against the project into a filter.
 pub fn segment_filter(p: &Project, args: &SegmentArgs) -> anyhow::Result<SegmentFilter> {
     Ok(resolve_segment_filter(p, &args.query()?)?)
+}
+
+/// `delete-segment`: removes a coded segment (one change).
+pub fn run_delete_segment(args: SegmentIdArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    p.delete_segment(SegmentId(args.id))?;
+    writeln!(out, "deleted segment {} (`undo` brings it back)", args.id)?;
+    Ok(())
+}
+
+/// `recode`: gives a segment another code.
+pub fn run_recode(args: RecodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let code = p.code_by_path(&args.code)?;
+    p.update_segment(SegmentId(args.id), None, Some(code.id))?;
+    writeln!(out, "segment {} is coded “{}” now", args.id, code.path)?;
+    Ok(())
+}
+
+/// `set-range`: gives a segment another range, checked against its document.
+pub fn run_set_range(args: SetRangeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut p = Project::open(&args.project)?;
+    let range = CharRange::new(args.start, args.end)?;
+    p.update_segment(SegmentId(args.id), Some(range), None)?;
+    writeln!(
+        out,
+        "segment {} covers characters {}–{} now",
+        args.id, args.start, args.end
+    )?;
+    Ok(())
 }

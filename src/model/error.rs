@@ -11,6 +11,8 @@ pub enum Error {
     ProjectMissing(PathBuf),
     #[error("{} exists already; choose another file name or open the existing project.", .0.display())]
     ProjectExists(PathBuf),
+    #[error("{} is the project itself; name the copy to merge into it.", .0.display())]
+    MergeWithItself(PathBuf),
     #[error("{} is a folder, not a project file.", .0.display())]
     ProjectIsDirectory(PathBuf),
     #[error("{} is not a Kodierwerk project ({reason}).", .path.display())]

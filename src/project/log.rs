@@ -126,18 +126,61 @@ impl<'c> Change<'c> {
 
     /// Commits the change as one entry of the action log; the redo history ends here.
     pub fn commit(self, label: &str) -> Result<i64> {
+        self.commit_merged(label, None)
+    }
+
+    /// Commits a merge: like [`Change::commit`], and the entry keeps the GUID of the other
+    /// file's newest change, from where the next merge of that file starts.
+    pub fn commit_merged(self, label: &str, merged_head: Option<&str>) -> Result<i64> {
         let Change { tx, rows } = self;
         tx.execute("DELETE FROM actions WHERE state = 'undone'", [])?;
         let changes =
             serde_json::to_string(&rows).map_err(|e| Error::BadLogEntry(e.to_string()))?;
         tx.execute(
-            "INSERT INTO actions (at, label, changes, state) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, 'done')",
-            params![label, changes],
+            "INSERT INTO actions (at, label, changes, state, guid, merged_head) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, 'done', ?3, ?4)",
+            params![label, changes, super::new_guid(), merged_head],
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(id)
     }
+
+    /// Whether the change has written anything yet.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Gives every change of the log a GUID (format 5 → 6). A copy of a project upgraded apart from
+/// the project must find the same GUIDs for the changes both share, so the GUID is derived from
+/// what the copies agree on: the project's GUID, and the change's number, time and label.
+pub(super) fn derived_guids(tx: &Transaction<'_>) -> Result<()> {
+    let project: String = tx
+        .query_row(
+            "SELECT value FROM project_info WHERE key = 'guid'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default();
+    let entries: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, at, label FROM actions WHERE guid IS NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE actions SET guid = ?1 WHERE id = ?2")?;
+    for (id, at, label) in entries {
+        update.execute(params![derived_guid(&project, id, &at, &label), id])?;
+    }
+    Ok(())
+}
+
+/// The GUID of a change made before format 6, the same in every copy of the project.
+pub(super) fn derived_guid(project: &str, id: i64, at: &str, label: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{project}\u{1f}{id}\u{1f}{at}\u{1f}{label}"));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Uuid::new_v8(bytes).to_string()
 }
 
 /// Takes the speaker turns out of the action log (format 3 → 4): turns that only the log still
@@ -219,10 +262,10 @@ pub(super) fn append_generated(conn: &mut Connection, n: usize) -> Result<()> {
     let tx = conn.transaction()?;
     {
         let mut insert = tx.prepare(
-            "INSERT INTO actions (at, label, changes, state) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'erzeugt', ?1, 'done')",
+            "INSERT INTO actions (at, label, changes, state, guid) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'erzeugt', ?1, 'done', ?2)",
         )?;
         for _ in 0..n {
-            insert.execute([&changes])?;
+            insert.execute(params![changes, super::new_guid()])?;
         }
     }
     tx.commit()?;

@@ -11,6 +11,7 @@ mod documents;
 mod jobcenters;
 pub mod log;
 mod memos;
+mod merge;
 pub mod schema;
 mod segments;
 #[cfg(test)]
@@ -31,6 +32,10 @@ pub use consensus::{
 };
 pub use documents::{NewDocument, content_hash};
 pub use log::{Replayed, ReplayedRow};
+pub use merge::{
+    Conflict, Kind as MergeKind, KindCount, LeftOut, LeftOutReason, MergeMode, MergeReport,
+    Resolution,
+};
 pub use segments::SegmentFilter;
 pub use typology::Evidence;
 
@@ -202,6 +207,10 @@ impl Project {
             if version == 3 {
                 log::compact_turns(&tx)?;
                 tx.execute_batch(schema::V4_AFTER_COMPACTION)?;
+            }
+            if version == 5 {
+                log::derived_guids(&tx)?;
+                tx.execute_batch(schema::V6_AFTER_GUIDS)?;
             }
             if version == 0 {
                 tx.execute(

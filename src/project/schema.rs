@@ -7,10 +7,10 @@
 pub const APPLICATION_ID: i32 = 0x4B44_574B;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 5;
+pub const CURRENT_VERSION: i64 = 6;
 
 /// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// Version 1: the foundation.
 ///
@@ -239,6 +239,20 @@ pub const V4_AFTER_COMPACTION: &str = "DROP TABLE turns;";
 /// knows only version 4 would misread such entries, which the version number prevents.
 const V5: &str = "CREATE INDEX segment_counts_code ON segment_counts (code_id, n);";
 
+/// Version 6: every change has an identity that survives copying the file, so that a merge finds
+/// the history two copies share (`guid`), and a merge records how far it took the other file's
+/// history (`merged_head`: the other's newest change then), so that merging the same copy again
+/// starts from there. Changes made before this version get a GUID derived from the project's GUID
+/// and the change's number, time and label (`log::derived_guids`), so that two copies upgraded
+/// apart still agree on their shared history.
+const V6: &str = r#"
+ALTER TABLE actions ADD COLUMN guid TEXT;
+ALTER TABLE actions ADD COLUMN merged_head TEXT;
+"#;
+
+/// What version 6 adds once every change has its GUID.
+pub const V6_AFTER_GUIDS: &str = "CREATE UNIQUE INDEX actions_guid ON actions (guid);";
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
@@ -391,6 +405,9 @@ mod tests {
                 CHECK (start <= "end")
             );
             CREATE INDEX turns_document ON turns (document_id, start);
+            DROP INDEX actions_guid;
+            ALTER TABLE actions DROP COLUMN guid;
+            ALTER TABLE actions DROP COLUMN merged_head;
             DROP INDEX actions_undone;
             DROP INDEX segments_document_code;
             DROP INDEX segment_counts_code;"#,
