@@ -70,7 +70,11 @@ fn print_report(out: &mut dyn Write, report: &MergeReport) -> anyhow::Result<()>
             writeln!(
                 out,
                 "  - {} [{}]: project “{}”, other “{}” → {}",
-                c.what,
+                if c.what.is_empty() {
+                    "the project memo".to_owned()
+                } else {
+                    format!("{} {}", c.kind.singular(), c.what)
+                },
                 c.field,
                 one_line(&c.project),
                 one_line(&c.other),
@@ -81,7 +85,13 @@ fn print_report(out: &mut dyn Write, report: &MergeReport) -> anyhow::Result<()>
     if !report.left_out.is_empty() {
         writeln!(out, "\nLeft out ({}):", report.left_out.len())?;
         for l in &report.left_out {
-            writeln!(out, "  - {}: {}", l.what, l.why.sentence())?;
+            writeln!(
+                out,
+                "  - {} {}: {}",
+                l.kind.plural(),
+                l.what,
+                l.why.sentence()
+            )?;
         }
     }
     for note in &report.notes {

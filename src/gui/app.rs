@@ -15,10 +15,11 @@ use super::panes::dialogs::{
     self, Dialog, DialogAction, ExportDialog, ImportDialog, PathDialog, SaveDialog,
 };
 use super::panes::memo::{self, MemoDraft};
+use super::panes::merge::{self, MergeAnswer};
 use super::panes::relations::{self, RelationsView};
 use super::panes::typology::{self, TypologyView};
 use super::panes::{documents, segments};
-use super::request::Edit;
+use super::request::{Edit, Job};
 use super::state::{CentralView, SaveWhat, Settings, WorkbenchState};
 use crate::model::MemoTarget;
 use crate::project::Project;
@@ -271,6 +272,20 @@ impl KodierwerkApp {
                 {
                     state.jobs.refi_report = None;
                 }
+                if let Some((report, other)) = &state.jobs.merge_report {
+                    match merge::merge_report_ui(ui, report, tr) {
+                        MergeAnswer::Reading => {}
+                        MergeAnswer::Close => state.jobs.merge_report = None,
+                        MergeAnswer::Merge => {
+                            let path = other.clone();
+                            state.jobs.merge_report = None;
+                            state.push(Job::Merge {
+                                path,
+                                dry_run: false,
+                            });
+                        }
+                    }
+                }
             }
             None => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -399,6 +414,20 @@ impl KodierwerkApp {
                     }
                     ui.separator();
                     if ui
+                        .add_enabled(has, egui::Button::new(tr.merge_dots))
+                        .on_hover_text(tr.merge_hint)
+                        .clicked()
+                    {
+                        self.dialog = Dialog::Merge(PathDialog {
+                            path: dialogs::home()
+                                .join("kopie.kodierwerk")
+                                .display()
+                                .to_string(),
+                        });
+                        ui.close();
+                    }
+                    ui.separator();
+                    if ui
                         .add_enabled(has, egui::Button::new(tr.project_memo))
                         .clicked()
                         && let Some(state) = &mut self.state
@@ -500,10 +529,10 @@ impl KodierwerkApp {
                 }
                 ui.separator();
                 for job in &state.jobs.running {
-                    let label = if job.label == "import" {
-                        tr.importing
-                    } else {
-                        tr.exporting
+                    let label = match job.label {
+                        "import" => tr.importing,
+                        "merge" => tr.merging,
+                        _ => tr.exporting,
                     };
                     let fraction = if job.total == 0 {
                         0.0

@@ -8,7 +8,7 @@ use crate::corpus::{self, FileReport, ImportOptions, decode};
 use crate::exchange::{
     CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
 };
-use crate::project::{Project, SegmentFilter};
+use crate::project::{MergeReport, Project, SegmentFilter};
 
 /// A message from a job's thread.
 #[derive(Debug)]
@@ -31,6 +31,11 @@ pub enum Progress {
     ExchangeImported {
         report: String,
         changed: bool,
+    },
+    /// A merge (or its dry run) ended with this report.
+    Merged {
+        report: Box<MergeReport>,
+        other: PathBuf,
     },
     Failed(String),
 }
@@ -58,6 +63,8 @@ pub struct Jobs {
     pub import_report: Option<Vec<FileReport>>,
     /// The report of the last REFI-QDA import, shown until the researcher closes it.
     pub refi_report: Option<String>,
+    /// The report of the last merge or dry run, and the file merged, shown until closed.
+    pub merge_report: Option<(MergeReport, PathBuf)>,
     /// A finished export or a failure, to show once.
     pub finished: Vec<Result<String, String>>,
     /// Set when a job changed the project, so the caches must be reloaded.
@@ -158,6 +165,28 @@ impl Jobs {
         });
     }
 
+    /// Merges another project file into the project (or only reports, as a dry run), on its own
+    /// thread; the merge is one transaction, so the window sees it whole or not at all.
+    pub fn start_merge(&mut self, project: PathBuf, other: PathBuf, dry_run: bool) {
+        let (sender, receiver) = channel();
+        std::thread::spawn(move || {
+            let result = Project::open(&project).and_then(|mut p| p.merge_file(&other, dry_run));
+            let _ = sender.send(match result {
+                Ok(report) => Progress::Merged {
+                    report: Box::new(report),
+                    other,
+                },
+                Err(e) => Progress::Failed(e.to_string()),
+            });
+        });
+        self.running.push(RunningJob {
+            label: "merge",
+            done: 0,
+            total: 1,
+            receiver,
+        });
+    }
+
     /// Collects what the threads reported; returns true if anything changed.
     pub fn poll(&mut self) -> bool {
         let mut any = false;
@@ -188,6 +217,11 @@ impl Jobs {
                     Ok(Progress::ExchangeImported { report, changed }) => {
                         self.project_changed |= changed;
                         self.refi_report = Some(report);
+                        ended = true;
+                    }
+                    Ok(Progress::Merged { report, other }) => {
+                        self.project_changed |= !report.dry_run && report.changes_project;
+                        self.merge_report = Some((*report, other));
                         ended = true;
                     }
                     Ok(Progress::Failed(message)) => {

@@ -142,6 +142,9 @@ pub enum Job {
     ExportRefi { path: PathBuf, what: RefiFile },
     /// Read a REFI-QDA project or codebook into the project, in the background.
     ImportRefi { path: PathBuf },
+    /// Merge another project file into the project (or, as a dry run, report what a merge
+    /// would do), in the background.
+    Merge { path: PathBuf, dry_run: bool },
     /// Export the listed segments to CSV in the background.
     ExportSegments {
         path: PathBuf,

@@ -930,6 +930,7 @@ impl WorkbenchState {
                 };
                 self.jobs.start_refi_import(project, path, what);
             }
+            Job::Merge { path, dry_run } => self.jobs.start_merge(project, path, dry_run),
             Job::ExportSegments {
                 path,
                 delimiter,

@@ -25,6 +25,8 @@ pub enum Dialog {
     Save(SaveDialog),
     /// Choose a REFI-QDA file to import.
     ImportRefi(PathDialog),
+    /// Choose a project file to merge into this one.
+    Merge(PathDialog),
 }
 
 /// Where to save what a view offered.
@@ -287,6 +289,13 @@ pub fn dialogs_ui(
                         }
                     });
                 });
+        }
+        Dialog::Merge(d) => {
+            if let Some(state) = state
+                && !super::merge::merge_dialog_ui(ui, &mut d.path, state, tr)
+            {
+                close = true;
+            }
         }
         Dialog::Coder(name) => {
             egui::Modal::new(egui::Id::unique("coder")).show(&ctx, |ui| {

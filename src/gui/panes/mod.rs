@@ -9,6 +9,7 @@ pub mod codes;
 pub mod dialogs;
 pub mod documents;
 pub mod memo;
+pub mod merge;
 pub mod relations;
 pub mod segments;
 pub mod typology;

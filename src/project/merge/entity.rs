@@ -206,6 +206,20 @@ impl Kind {
         Kind::Coders,
     ];
 
+    /// One of the kind, as the command line's report names it.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Documents => "document",
+            Kind::Codes => "code",
+            Kind::Segments => "segment",
+            Kind::Memos => "memo",
+            Kind::Attributes => "attribute",
+            Kind::EvidenceLinks => "evidence link",
+            Kind::Jobcenters => "jobcenter",
+            Kind::Coders => "coder",
+        }
+    }
+
     /// The word the command line's report prints.
     pub fn plural(self) -> &'static str {
         match self {

@@ -55,7 +55,7 @@ pub struct KindCount {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Conflict {
     pub kind: Kind,
-    /// The row, as a person names it.
+    /// The row, as a person names it (empty for the project's memo).
     pub what: String,
     /// The column both changed (`deleted` where one side deleted the row, `place` for a
     /// segment's range or code).

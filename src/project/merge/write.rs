@@ -121,7 +121,7 @@ impl Merger<'_, '_> {
         for ((kind, owner), n) in dependents {
             self.report.left_out.push(LeftOut {
                 kind,
-                what: format!("{n} {} of {owner}", kind.plural()),
+                what: format!("{n} × {owner}"),
                 why: LeftOutReason::OwnerLeftOut,
             });
         }
@@ -252,7 +252,7 @@ impl Merger<'_, '_> {
                     self.left_out.insert((Table::Documents, now.guid.clone()));
                     self.report.left_out.push(LeftOut {
                         kind: Kind::Documents,
-                        what: format!("document “{name}”"),
+                        what: format!("“{name}”"),
                         why: LeftOutReason::NameHasAnotherText,
                     });
                     return Ok(());
@@ -970,32 +970,32 @@ impl Merger<'_, '_> {
     }
 }
 
-/// The name a person knows a row by, looked up in the file whose GUIDs `entity` carries.
+/// The name a person knows a row by, looked up in the file whose GUIDs `entity` carries; the
+/// report puts its kind beside it. The project's memo has no name: it is the memo.
 fn describe(conn: &Connection, entity: &Entity) -> String {
     let name = |table, column: &str| {
         name_of(conn, table, entity.text(column)).unwrap_or_else(|| "?".into())
     };
     match entity.key.table {
-        Table::Documents => format!("document “{}”", entity.text("name")),
-        Table::Jobcenters => format!("jobcenter “{}”", entity.text("name")),
-        Table::Coders => format!("coder “{}”", entity.text("name")),
-        Table::Attributes => format!("attribute “{}”", entity.text("name")),
+        Table::Documents | Table::Jobcenters | Table::Coders | Table::Attributes => {
+            format!("“{}”", entity.text("name"))
+        }
         Table::Codes => format!(
-            "code “{}”",
+            "“{}”",
             name_of(conn, Table::Codes, &entity.guid).unwrap_or_else(|| entity.text("name").into())
         ),
         Table::JobcenterValues => format!(
-            "“{}” of “{}”",
-            name(Table::Attributes, "attribute_id"),
-            name(Table::Jobcenters, "jobcenter_id")
+            "“{}” · “{}”",
+            name(Table::Jobcenters, "jobcenter_id"),
+            name(Table::Attributes, "attribute_id")
         ),
         Table::DocumentValues => format!(
-            "“{}” of “{}”",
-            name(Table::Attributes, "attribute_id"),
-            name(Table::Documents, "document_id")
+            "“{}” · “{}”",
+            name(Table::Documents, "document_id"),
+            name(Table::Attributes, "attribute_id")
         ),
         Table::Segments => format!(
-            "segment in “{}” ({}–{}), code “{}”, {}",
+            "“{}” {}–{} · “{}” · {}",
             name(Table::Documents, "document_id"),
             entity.int("start"),
             entity.int("end"),
@@ -1004,14 +1004,16 @@ fn describe(conn: &Connection, entity: &Entity) -> String {
         ),
         Table::Memos => match memo_target_table(entity.text("target_kind")) {
             Some(target) => format!(
-                "memo of “{}”",
+                "“{}”",
                 name_of(conn, target, entity.text("target_id")).unwrap_or_else(|| "?".into())
             ),
-            None => "project memo".into(),
+            None => String::new(),
         },
-        Table::TypeEvidence => {
-            format!("evidence for “{}”", name(Table::Jobcenters, "jobcenter_id"))
-        }
+        Table::TypeEvidence => format!(
+            "“{}” · “{}”",
+            name(Table::Jobcenters, "jobcenter_id"),
+            name(Table::Segments, "segment_id")
+        ),
     }
 }
 
