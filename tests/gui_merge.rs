@@ -117,7 +117,7 @@ fn a_coders_copy_is_checked_merged_on_confirmation_and_taken_back_by_one_undo() 
     let code = state
         .codes
         .iter()
-        .find(|c| c.path.to_string() == "Arbeitslogik/Sozialberatung")
+        .find(|c| c.path == "Arbeitslogik/Sozialberatung")
         .unwrap()
         .id;
     let expected = Project::open(&lead)
