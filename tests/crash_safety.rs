@@ -299,3 +299,87 @@ fn a_batch_coding_killed_midway_is_all_there_or_not_at_all() {
         outcomes.0, outcomes.1
     );
 }
+
+#[test]
+fn a_merge_killed_midway_leaves_the_project_as_before_or_as_after() {
+    let s = Scratch::new();
+    let lead = s.path("lead.kodierwerk");
+    let l = lead.to_str().unwrap();
+    kw_ok(["new", l]);
+    let file = s.file("interview.txt", transcript(5, 40_000).as_bytes());
+    kw_ok(["import", l, file.to_str().unwrap(), "--jobcenter", "Nord"]);
+    let chars = Project::open(&lead).unwrap().documents().unwrap()[0].chars;
+    let copy = s.path("kopie.kodierwerk");
+    copy_project(&lead, &copy);
+    let mut rng = Rng::new(17);
+    let batch: String = (0..3_000)
+        .map(|_| {
+            let start = rng.below(chars - 1000);
+            format!(
+                "{{\"doc\": 1, \"start\": {start}, \"end\": {}, \"code\": \"Arbeitslogik/Sozialberatung\", \"coder\": \"Anna\"}}\n",
+                start + 1 + rng.below(900),
+            )
+        })
+        .collect();
+    let codings = s.file("batch.jsonl", batch.as_bytes());
+    let c = copy.to_str().unwrap();
+    kw_ok(["code", c, "--from", codings.to_str().unwrap()]);
+    kw_ok([
+        "rename-code",
+        c,
+        "Arbeitslogik/Arbeitsvermittlung",
+        "Vermittlung",
+    ]);
+    kw_ok([
+        "code",
+        l,
+        "--doc",
+        "1",
+        "--start",
+        "10",
+        "--end",
+        "50",
+        "--code",
+        "Arbeitslogik",
+        "--coder",
+        "Lead",
+    ]);
+    let before = fingerprint(&Project::open(&lead).unwrap()).unwrap();
+    let whole = s.path("whole.kodierwerk");
+    copy_project(&lead, &whole);
+    let started = std::time::Instant::now();
+    kw_ok(["merge", whole.to_str().unwrap(), c]);
+    // Kills fall anywhere from the start of a merge to just after its end.
+    let took = started.elapsed().as_millis() as usize;
+    let after = fingerprint(&Project::open(&whole).unwrap()).unwrap();
+    assert_ne!(before, after);
+
+    let mut outcomes = (0, 0);
+    for round in 0..5 {
+        let path = s.path(&format!("merge-{round}.kodierwerk"));
+        copy_project(&lead, &path);
+        let p = path.to_str().unwrap();
+        run_and_kill(
+            &["merge", p, c],
+            Duration::from_millis(10 + rng.below(took * 6 / 5) as u64),
+        );
+        assert_consistent(&path);
+        let state = fingerprint(&Project::open(&path).unwrap()).unwrap();
+        if state == before {
+            outcomes.0 += 1;
+            // The next run works on: the merge goes through whole.
+            kw_ok(["merge", p, c]);
+            assert_eq!(fingerprint(&Project::open(&path).unwrap()).unwrap(), after);
+        } else {
+            assert_eq!(
+                state, after,
+                "round {round}: a killed merge left a half state"
+            );
+            outcomes.1 += 1;
+        }
+    }
+    eprintln!(
+        "killed merges: {} left the project as before, {} were complete",
+        outcomes.0, outcomes.1
+    );
+}
