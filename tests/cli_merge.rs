@@ -753,3 +753,49 @@ fn the_editing_commands_change_one_thing_each_and_refuse_bad_input_without_chang
     let codes = on(&p, &["codes"]);
     assert!(codes.contains("Sozialberatung") && codes.contains("Arbeitsvermittlung"));
 }
+
+#[test]
+fn a_refi_qdpx_project_is_merged_like_a_project_made_apart() {
+    let s = Scratch::new();
+    let lead = sample(&s, "studie.kodierwerk");
+    let qdpx = s.path("studie.qdpx");
+    kw_ok([
+        "export",
+        "qdpx",
+        lead.to_str().unwrap(),
+        qdpx.to_str().unwrap(),
+    ]);
+    // The project's own export holds nothing new for it.
+    let report = merge(&lead, &qdpx, &[]);
+    assert_eq!(report["mode"], "no_common_ancestor");
+    assert_eq!(report["changes_project"], false, "{report:#}");
+    assert_eq!(count(&report, "documents", "already_there"), 24);
+    assert_eq!(report["conflicts"], Value::Array(vec![]), "{report:#}");
+    // Into an empty project it brings every document and segment.
+    let empty = s.path("leer.kodierwerk");
+    kw_ok(["new", empty.to_str().unwrap()]);
+    let report = merge(&empty, &qdpx, &[]);
+    assert_eq!(count(&report, "documents", "came_across"), 24);
+    let segments = json(&on(&lead, &["segments", "--format", "json"]));
+    assert_eq!(
+        count(&report, "segments", "came_across"),
+        segments.as_array().unwrap().len() as u64
+    );
+    assert_eq!(picture_segments(&empty), picture_segments(&lead));
+}
+
+fn picture_segments(project: &Path) -> Vec<String> {
+    let mut all: Vec<String> = json(&on(project, &["segments", "--format", "json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {} {} {} {}",
+                s["document"], s["code"], s["coder"], s["start"], s["end"], s["memo"]
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}

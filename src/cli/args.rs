@@ -264,7 +264,8 @@ pub enum ReportFormat {
 pub struct MergeArgs {
     /// The project to merge into.
     pub project: PathBuf,
-    /// The other project file (only read, never changed).
+    /// The other project file (only read, never changed), or a REFI-QDA project (.qdpx) of
+    /// another program, matched like a project made apart.
     pub other: PathBuf,
     /// Report what the merge would do, and change nothing.
     #[arg(long)]

@@ -4,12 +4,13 @@ use std::io::Write;
 
 use super::args::{MergeArgs, ReportFormat};
 use super::print::print_json;
+use crate::exchange;
 use crate::project::{MergeMode, MergeReport, Project};
 
 /// `merge`: merges (or with `--dry-run`, only reports) another project file into the project.
 pub fn run_merge(args: MergeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut p = Project::open(&args.project)?;
-    let report = p.merge_file(&args.other, args.dry_run)?;
+    let report = exchange::merge_file(&mut p, &args.other, args.dry_run)?;
     match args.format {
         ReportFormat::Json => print_json(out, &report),
         ReportFormat::Table => print_report(out, &report),

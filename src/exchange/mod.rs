@@ -4,6 +4,7 @@
 mod batch;
 mod csv;
 mod image;
+mod merge;
 mod refi;
 
 pub use batch::read_codings;
@@ -12,6 +13,7 @@ pub use csv::{
     write_atomically, write_segments,
 };
 pub use image::write_png;
+pub use merge::merge_file;
 pub use refi::dialect::{CrLf, Dialect, Units};
 pub use refi::export::{
     ExportSummary, choices_from_description, codebook_xml, export_qdc, export_qdpx, project_xml,

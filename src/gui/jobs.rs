@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::corpus::{self, FileReport, ImportOptions, decode};
 use crate::exchange::{
-    CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
+    CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx, merge_file,
 };
 use crate::project::{MergeReport, Project, SegmentFilter};
 
@@ -170,7 +170,8 @@ impl Jobs {
     pub fn start_merge(&mut self, project: PathBuf, other: PathBuf, dry_run: bool) {
         let (sender, receiver) = channel();
         std::thread::spawn(move || {
-            let result = Project::open(&project).and_then(|mut p| p.merge_file(&other, dry_run));
+            let result =
+                Project::open(&project).and_then(|mut p| merge_file(&mut p, &other, dry_run));
             let _ = sender.send(match result {
                 Ok(report) => Progress::Merged {
                     report: Box::new(report),

@@ -128,6 +128,22 @@ impl Project {
         Ok(project)
     }
 
+    /// A new, empty project that lives in memory only: where a file of another program is read
+    /// into before it is merged. Nothing of it reaches the disk.
+    pub fn in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut project = Self {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        project
+            .conn
+            .pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        project.migrate(0)?;
+        Ok(project)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -105,8 +105,8 @@ impl Table {
                 ("jobcenter_id", Ref(Table::Jobcenters)),
                 ("name", Plain),
                 ("text_id", Text),
-                ("source_name", Plain),
-                ("encoding", Plain),
+                ("source_name", Carried),
+                ("encoding", Carried),
                 ("imported_at", Carried),
             ],
             Table::JobcenterValues => &[

@@ -262,13 +262,11 @@ impl Merger<'_, '_> {
         let mut theirs_now = self.translate(&now);
         if by_name && let Some((_, ours)) = &ours {
             // What matched them is no difference: a name in other letter case, a document's
-            // name and file (the report notes a renamed document).
-            for column in ["name", "source_name", "encoding"] {
-                let same = key.table == Table::Documents
-                    || ours.text(column).to_lowercase() == theirs_now.text(column).to_lowercase();
-                if same && let Some(value) = ours.fields.get(column) {
-                    theirs_now.fields.insert(column, value.clone());
-                }
+            // name (the report notes a renamed document).
+            let same = key.table == Table::Documents
+                || ours.text("name").to_lowercase() == theirs_now.text("name").to_lowercase();
+            if same && let Some(value) = ours.fields.get("name") {
+                theirs_now.fields.insert("name", value.clone());
             }
         }
         let kind = key.table.kind();
