@@ -272,6 +272,7 @@ impl Project {
             beside: HashSet::new(),
             author,
             report: &mut report,
+            ours_ids: HashMap::new(),
         };
         merger.run()?;
         report.changes_project = !change.is_empty();

@@ -84,6 +84,9 @@ pub(super) struct Merger<'m, 'c> {
     pub beside: HashSet<String>,
     pub author: Author,
     pub report: &'m mut MergeReport,
+    /// The project's row ids by GUID, of every table but the segments (a merge asks for the same
+    /// few codes, documents and coders once per segment).
+    pub ours_ids: HashMap<(Table, String), Option<i64>>,
 }
 
 /// Rows left out because what they belong to was left out: counted, not listed one by one.
@@ -92,6 +95,41 @@ type Dependents = BTreeMap<(Kind, String), usize>;
 impl Merger<'_, '_> {
     fn ours(&self) -> &Connection {
         self.change.tx()
+    }
+
+    /// The project's row id of the row with `guid`.
+    fn ours_id(&mut self, table: Table, guid: &str) -> Result<Option<i64>> {
+        if table == Table::Segments {
+            return Rows::id(self.change.tx(), table, guid);
+        }
+        if let Some(known) = self.ours_ids.get(&(table, guid.to_owned())) {
+            return Ok(*known);
+        }
+        let id = Rows::id(self.change.tx(), table, guid)?;
+        self.ours_ids.insert((table, guid.to_owned()), id);
+        Ok(id)
+    }
+
+    /// Tells the caches about a row of the project written or removed.
+    fn learn(&mut self, table: Table, id: i64, guid: Option<&str>) {
+        let old = self.ours_rows_guid(table, id);
+        if let Some(old) = old {
+            self.ours_ids.remove(&(table, old));
+        }
+        if let Some(guid) = guid {
+            self.ours_ids.insert((table, guid.to_owned()), Some(id));
+        }
+        self.ours_rows.learn(table, id, guid);
+    }
+
+    fn ours_rows_guid(&mut self, table: Table, id: i64) -> Option<String> {
+        if table == Table::Segments {
+            return None;
+        }
+        self.ours_ids
+            .iter()
+            .find(|((t, _), v)| *t == table && **v == Some(id))
+            .map(|((_, g), _)| g.clone())
     }
 
     pub(super) fn run(&mut self) -> Result<()> {
@@ -183,7 +221,7 @@ impl Merger<'_, '_> {
             return Ok(None);
         }
         let ours = self.ours_guid(table, guid);
-        if let Some(id) = Rows::id(self.ours(), table, &ours)? {
+        if let Some(id) = self.ours_id(table, &ours)? {
             return Ok(Some(id));
         }
         let key = Key {
@@ -450,7 +488,7 @@ impl Merger<'_, '_> {
             return Ok(());
         }
         self.change.delete(table.name(), id)?;
-        self.ours_rows.learn(table, id, None);
+        self.learn(table, id, None);
         self.report.tally(kind).deleted += 1;
         Ok(())
     }
@@ -582,16 +620,19 @@ impl Merger<'_, '_> {
     /// A row of the project that is the same as a new row of the other file by what names it.
     fn natural_match(&mut self, raw: &Entity, theirs: &Entity) -> Result<Option<(i64, Entity)>> {
         let table = theirs.key.table;
-        let conn = self.change.tx();
         let id: Option<i64> = match table {
-            Table::Jobcenters | Table::Coders => conn
+            Table::Jobcenters | Table::Coders => self
+                .change
+                .tx()
                 .prepare_cached(&format!(
                     "SELECT id FROM {} WHERE name = ?1 COLLATE NOCASE",
                     table.name()
                 ))?
                 .query_row([theirs.text("name")], |r| r.get(0))
                 .optional()?,
-            Table::Attributes => conn
+            Table::Attributes => self
+                .change
+                .tx()
                 .prepare_cached(
                     "SELECT id FROM attributes WHERE scope = ?1 AND name = ?2 COLLATE NOCASE",
                 )?
@@ -599,32 +640,39 @@ impl Merger<'_, '_> {
                 .optional()?,
             Table::Codes => {
                 let parent = match theirs.fields.get("parent_id") {
-                    Some(Json::String(g)) => Rows::id(conn, Table::Codes, g)?,
+                    Some(Json::String(g)) => self.ours_id(Table::Codes, g)?,
                     _ => None,
                 };
-                conn.prepare_cached(
+                self.change
+                    .tx()
+                    .prepare_cached(
                     "SELECT id FROM codes WHERE coalesce(parent_id, 0) = coalesce(?1, 0) AND name = ?2",
                 )?
                 .query_row(params![parent, theirs.text("name")], |r| r.get(0))
                 .optional()?
             }
-            Table::Documents => conn
+            Table::Documents => self
+                .change
+                .tx()
                 .prepare_cached(
                     "SELECT d.id FROM documents d JOIN texts t ON t.id = d.text_id WHERE t.sha256 = ?1",
                 )?
                 .query_row([theirs.text("text_id")], |r| r.get(0))
                 .optional()?,
             Table::Segments => {
-                let id = |table, column: &str| Rows::id(conn, table, theirs.text(column));
                 let (Some(document), Some(code), Some(coder)) = (
-                    id(Table::Documents, "document_id")?,
-                    id(Table::Codes, "code_id")?,
-                    id(Table::Coders, "coder_id")?,
+                    self.ours_id(Table::Documents, theirs.text("document_id"))?,
+                    self.ours_id(Table::Codes, theirs.text("code_id"))?,
+                    self.ours_id(Table::Coders, theirs.text("coder_id"))?,
                 ) else {
                     return Ok(None);
                 };
-                conn.prepare_cached(
-                    r#"SELECT id FROM segments WHERE document_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND start = ?4 AND "end" = ?5"#,
+                self.change
+                    .tx()
+                    .prepare_cached(
+                    // By document and start: a handful of rows, where document and code can be
+                    // thousands.
+                    r#"SELECT id FROM segments INDEXED BY segments_document WHERE document_id = ?1 AND start = ?4 AND code_id = ?2 AND coder_id = ?3 AND "end" = ?5"#,
                 )?
                 .query_row(
                     params![document, code, coder, theirs.int("start"), theirs.int("end")],
@@ -721,7 +769,7 @@ impl Merger<'_, '_> {
             values.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
         let id = self.change.insert(table.name(), &sql, &refs)?;
         if table.has_guid() {
-            self.ours_rows.learn(table, id, own_guid.as_deref());
+            self.learn(table, id, own_guid.as_deref());
             if own_guid.as_deref() != Some(raw.key.name.as_str()) && guid.is_none() {
                 self.ident
                     .insert((table, raw.key.name.clone()), own_guid.unwrap_or_default());
@@ -840,15 +888,13 @@ impl Merger<'_, '_> {
         };
         if let Some(target) = target {
             return Ok(match json {
-                Json::String(guid) if !guid.is_empty() => {
-                    match Rows::id(self.ours(), target, &guid)? {
+                Json::String(guid) if !guid.is_empty() => match self.ours_id(target, &guid)? {
+                    Some(id) => Value::Integer(id),
+                    None => match self.resolve(target, &guid, dependents)? {
                         Some(id) => Value::Integer(id),
-                        None => match self.resolve(target, &guid, dependents)? {
-                            Some(id) => Value::Integer(id),
-                            None => Value::Null,
-                        },
-                    }
-                }
+                        None => Value::Null,
+                    },
+                },
                 _ => Value::Null,
             });
         }
