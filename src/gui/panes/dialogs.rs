@@ -291,11 +291,34 @@ pub fn dialogs_ui(
                 });
         }
         Dialog::Merge(d) => {
-            if let Some(state) = state
-                && !super::merge::merge_dialog_ui(ui, &mut d.path, state, tr)
-            {
-                close = true;
-            }
+            egui::Window::new(tr.merge_title)
+                .collapsible(false)
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_pos(ctx.content_rect().center())
+                .default_width(560.0)
+                .show(&ctx, |ui| {
+                    ui.label(tr.merge_hint);
+                    ui.add_space(6.0);
+                    ui.horizontal(|ui| {
+                        ui.label(tr.file);
+                        ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0))
+                            .accessible_name(tr.file);
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button(tr.merge_check).clicked() && !d.path.trim().is_empty() {
+                            if let Some(state) = state {
+                                state.push(Job::Merge {
+                                    path: PathBuf::from(d.path.trim()),
+                                    dry_run: true,
+                                });
+                            }
+                            close = true;
+                        }
+                        if ui.button(tr.cancel).clicked() {
+                            close = true;
+                        }
+                    });
+                });
         }
         Dialog::Coder(name) => {
             egui::Modal::new(egui::Id::unique("coder")).show(&ctx, |ui| {

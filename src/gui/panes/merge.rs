@@ -1,51 +1,10 @@
-//! *Projekt → Projekt zusammenführen …*: choose the other file, read the dry run's report, merge
-//! on confirmation, read the report of what was done.
-
-use std::path::PathBuf;
+//! The report of *Projekt → Projekt zusammenführen …* (the file is chosen in `dialogs.rs`): the dry
+//! run's, with the merge on confirmation, and then the report of what was done.
 
 use egui::{RichText, Ui};
 
 use crate::gui::i18n::Tr;
-use crate::gui::request::Job;
-use crate::gui::state::WorkbenchState;
 use crate::project::MergeReport;
-
-/// The file chooser of the merge; false once it is closed.
-pub fn merge_dialog_ui(
-    ui: &mut Ui,
-    path: &mut String,
-    state: &mut WorkbenchState,
-    tr: &Tr,
-) -> bool {
-    let mut open = true;
-    egui::Window::new(tr.merge_title)
-        .collapsible(false)
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(ui.ctx().content_rect().center())
-        .default_width(560.0)
-        .show(ui.ctx(), |ui| {
-            ui.label(tr.merge_hint);
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                ui.label(tr.file);
-                ui.add(egui::TextEdit::singleline(path).desired_width(420.0))
-                    .accessible_name(tr.file);
-            });
-            ui.horizontal(|ui| {
-                if ui.button(tr.merge_check).clicked() && !path.trim().is_empty() {
-                    state.push(Job::Merge {
-                        path: PathBuf::from(path.trim()),
-                        dry_run: true,
-                    });
-                    open = false;
-                }
-                if ui.button(tr.cancel).clicked() {
-                    open = false;
-                }
-            });
-        });
-    open
-}
 
 /// What the researcher answered to a merge report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
