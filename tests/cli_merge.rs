@@ -395,6 +395,28 @@ fn conflicts_are_listed_with_both_values_and_resolved_by_the_stated_rules() {
             "Anna",
         ],
     );
+    // A code deleted in the copy that the project coded with meanwhile stays, with its new
+    // segment; the segments the copy deleted with it go.
+    on(
+        &lead,
+        &[
+            "code",
+            "--doc",
+            "HS-02_Leistung",
+            "--start",
+            "200",
+            "--end",
+            "230",
+            "--code",
+            "Problemlagen der Systeme/Zusatzaufwand",
+            "--coder",
+            "Lead",
+        ],
+    );
+    on(
+        &copy_path,
+        &["delete-code", "Problemlagen der Systeme/Zusatzaufwand"],
+    );
     // A code renamed on both sides: the project's name stays.
     on(
         &lead,
@@ -428,6 +450,14 @@ fn conflicts_are_listed_with_both_values_and_resolved_by_the_stated_rules() {
             .unwrap()
             .contains("Digitale Kommunikation")
     );
+    let in_use = find("kept_in_use");
+    assert_eq!(in_use.len(), 1, "{report:#}");
+    assert!(
+        in_use[0]["what"]
+            .as_str()
+            .unwrap()
+            .contains("Zusatzaufwand")
+    );
     let renamed = find("project_kept");
     assert_eq!(renamed.len(), 1, "{report:#}");
     assert_eq!(renamed[0]["project"], "Beratung");
@@ -455,6 +485,14 @@ fn conflicts_are_listed_with_both_values_and_resolved_by_the_stated_rules() {
     assert_eq!(at(&both.1, both.2 + 3), 1, "the project's version");
     assert_eq!(at(&both.1, both.2 + 4), 1, "the other's beside it");
     assert_eq!(at("HS-01_Fuehrungskraft", 100), 1, "the new coding kept");
+    let zusatz: Vec<&Value> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["code"] == "Problemlagen der Systeme/Zusatzaufwand")
+        .collect();
+    assert_eq!(zusatz.len(), 1, "only the project's new segment stays");
+    assert_eq!(zusatz[0]["coder"], "Lead");
     let codes = on(&lead, &["codes"]);
     assert!(codes.contains("Digitale Kommunikation"), "restored");
     assert!(codes.contains("Beratung") && !codes.contains("Soziales"));

@@ -234,9 +234,6 @@ impl Merger<'_, '_> {
             self.bring(&key, dependents)?;
             return self.resolve(table, guid, dependents);
         }
-        if self.done.contains(&key) {
-            return Ok(None);
-        }
         let Some(id) = Rows::id(self.theirs_conn, table, guid)? else {
             return Ok(None);
         };
@@ -247,6 +244,12 @@ impl Merger<'_, '_> {
         let what = self.describe_theirs(&entity);
         match self.insert(&entity, None, dependents)? {
             Some(id) => {
+                // A change of the other file to it was listed as staying deleted: it is back now.
+                self.report.conflicts.retain(|c| {
+                    !(c.kind == table.kind()
+                        && c.what == what
+                        && c.done == Resolution::StaysDeleted)
+                });
                 self.conflict(
                     table.kind(),
                     what,
