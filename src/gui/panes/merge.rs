@@ -110,6 +110,10 @@ fn counts_ui(ui: &mut Ui, report: &MergeReport, tr: &Tr) {
         });
 }
 
+/// Conflicts drawn one by one; more are counted, and listed in full by `kodierwerk merge --format
+/// json`.
+const SHOWN: usize = 200;
+
 fn details_ui(ui: &mut Ui, report: &MergeReport, tr: &Tr) {
     if !report.conflicts.is_empty() {
         ui.label(
@@ -120,7 +124,7 @@ fn details_ui(ui: &mut Ui, report: &MergeReport, tr: &Tr) {
             ))
             .strong(),
         );
-        for c in &report.conflicts {
+        for c in report.conflicts.iter().take(SHOWN) {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 let what = if c.what.is_empty() {
@@ -138,6 +142,12 @@ fn details_ui(ui: &mut Ui, report: &MergeReport, tr: &Tr) {
                 ui.label(format!("{}: {}", tr.merge_other_value, short(&c.other)));
                 ui.weak(tr.merge_resolutions[c.done as usize]);
             });
+        }
+        if report.conflicts.len() > SHOWN {
+            ui.weak(
+                tr.merge_more
+                    .replace("{n}", &(report.conflicts.len() - SHOWN).to_string()),
+            );
         }
         ui.add_space(6.0);
     }
