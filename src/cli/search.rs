@@ -84,9 +84,9 @@ pub fn run_autocode(args: AutocodeArgs, out: &mut dyn Write) -> anyhow::Result<(
                 .with_context(|| format!("{} cannot be read as UTF-8 text", file.display()))?;
             let dictionary = Dictionary::parse(&text, &file.display().to_string())?;
             for (path, terms) in &dictionary.entries {
-                let code = p.code_by_path(path)?;
                 let spec = args.search.spec(&Dictionary::query(terms))?;
                 let hits = search_project(&p, &spec)?;
+                let code = p.code_by_path(path)?;
                 items.push(AutocodeItem {
                     code: code.id,
                     memo: autocode_memo(&terms.join(" | ")),
@@ -100,8 +100,8 @@ pub fn run_autocode(args: AutocodeArgs, out: &mut dyn Write) -> anyhow::Result<(
             format!("Wörterbuch „{name}“")
         }
         (None, Some(query), Some(code)) => {
-            let code = p.code_by_path(code)?;
             let hits = search_project(&p, &args.search.spec(query)?)?;
+            let code = p.code_by_path(code)?;
             items.push(AutocodeItem::from_hits(code.id, query, &hits));
             format!("„{query}“ mit „{}“", code.path)
         }
