@@ -107,13 +107,16 @@ pub struct WordTable {
     pub rows: Vec<WordRow>,
 }
 
+/// A document's value of the grouping attribute.
+type ValueOf = Box<dyn Fn(&DocumentInfo) -> Option<String>>;
+
 /// Each chosen document's group (by position) and the groups' labels, in order.
 fn groups(
     data: &AnalysisData,
     documents: &[&DocumentInfo],
     spec: &WordSpec,
 ) -> Result<(HashMap<DocumentId, usize>, Vec<String>)> {
-    let value_of: Box<dyn Fn(&DocumentInfo) -> Option<String>>;
+    let value_of: ValueOf;
     let mut order: Vec<String>;
     if spec.by.trim().eq_ignore_ascii_case("jobcenter") {
         order = data.jobcenters.iter().map(|j| j.name.clone()).collect();

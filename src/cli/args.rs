@@ -246,7 +246,7 @@ pub enum Headless {
     Search(SearchArgs),
     /// Code every passage a search finds (the hit, its sentence or its turn) as one change; or,
     /// with --dictionary, the passages of several codes.
-    Autocode(AutocodeArgs),
+    Autocode(Box<AutocodeArgs>),
     /// Count the words per jobcenter or group, the words that separate the groups most on top.
     Words(WordsArgs),
     /// Write data out of the project.

@@ -75,7 +75,7 @@ struct DrySegment {
 }
 
 /// `autocode`: codes what a search (or a dictionary's searches) finds, as one change.
-pub fn run_autocode(args: AutocodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run_autocode(args: Box<AutocodeArgs>, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut p = Project::open(&args.project)?;
     let mut items = Vec::new();
     let what = match (&args.dictionary, &args.query, &args.code) {

@@ -77,8 +77,8 @@ impl Project {
         let coder = checked_coder(coder)?;
         let mut texts: HashMap<DocumentId, String> = HashMap::new();
         for p in passages {
-            if !texts.contains_key(&p.document) {
-                texts.insert(p.document, self.document_text(p.document)?);
+            if let std::collections::hash_map::Entry::Vacant(entry) = texts.entry(p.document) {
+                entry.insert(self.document_text(p.document)?);
             }
         }
         let indexes: HashMap<DocumentId, TextIndex<'_>> = texts
