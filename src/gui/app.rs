@@ -16,6 +16,7 @@ use super::panes::dialogs::{
 };
 use super::panes::memo::{self, MemoDraft};
 use super::panes::relations::{self, RelationsView};
+use super::panes::search::{self, SearchView};
 use super::panes::typology::{self, TypologyView};
 use super::panes::{documents, segments};
 use super::request::Edit;
@@ -34,6 +35,7 @@ pub struct Views {
     pub charts: ChartsView,
     pub typology: TypologyView,
     pub agreement: AgreementView,
+    pub search: SearchView,
 }
 
 /// The desktop app: a project's workbench, or a sentence saying why none is open.
@@ -236,6 +238,8 @@ impl KodierwerkApp {
                             CentralView::Agreement,
                             tr.agreement_tab,
                         );
+                        ui.selectable_value(&mut state.central, CentralView::Search, tr.search_tab);
+                        ui.selectable_value(&mut state.central, CentralView::Words, tr.words_tab);
                     });
                     ui.separator();
                     match state.central {
@@ -258,6 +262,8 @@ impl KodierwerkApp {
                         CentralView::Agreement => {
                             agreement::agreement_ui(ui, state, &mut views.agreement);
                         }
+                        CentralView::Search => search::search_ui(ui, state, &mut views.search),
+                        CentralView::Words => search::words_ui(ui, state, &mut views.search),
                     }
                 });
                 memo::memo_window_ui(ui, state, &mut views.memo);

@@ -10,5 +10,6 @@ pub mod dialogs;
 pub mod documents;
 pub mod memo;
 pub mod relations;
+pub mod search;
 pub mod segments;
 pub mod typology;
