@@ -7,7 +7,7 @@ use super::AnalysisData;
 use super::search::{CorpusDocument, Hit, SearchCorpus};
 use super::text_units::sentences;
 use crate::model::error::{Error, Result};
-use crate::model::range::{CharPos, CharRange};
+use crate::model::range::{CharPos, CharRange, TextIndex};
 use crate::model::{CodeId, DocumentId, DocumentInfo};
 use crate::project::{CodedPassages, NewPassage, PlannedSegment, Project};
 
@@ -53,6 +53,7 @@ pub fn autocode_memo(query: &str) -> String {
 /// Widens a hit of a document to the scope.
 fn widen(
     doc: &CorpusDocument,
+    index: &TextIndex<'_>,
     range: CharRange,
     scope: AutocodeScope,
     sentences_of: &mut HashMap<usize, Vec<CharRange>>,
@@ -69,13 +70,7 @@ fn widen(
         },
         AutocodeScope::Sentence => {
             let list = sentences_of.entry(unit).or_insert_with(|| {
-                let text: String = doc
-                    .text
-                    .chars()
-                    .skip(unit_range.start.0)
-                    .take(unit_range.len())
-                    .collect();
-                sentences(&text)
+                sentences(index.slice(unit_range).unwrap_or_default())
                     .into_iter()
                     .map(|s| CharRange {
                         start: CharPos(s.start.0 + unit_range.start.0),
@@ -101,15 +96,19 @@ pub fn autocode_passages(
 ) -> Vec<NewPassage> {
     let mut out = Vec::new();
     let mut sentences_of: HashMap<DocumentId, HashMap<usize, Vec<CharRange>>> = HashMap::new();
+    let mut indexes: HashMap<DocumentId, TextIndex<'_>> = HashMap::new();
     for item in items {
         for (document, range) in &item.hits {
             let Some(doc) = corpus.document(*document) else {
                 continue;
             };
             let cache = sentences_of.entry(*document).or_default();
+            let index = indexes
+                .entry(*document)
+                .or_insert_with(|| TextIndex::new(&doc.text));
             out.push(NewPassage {
                 document: *document,
-                range: widen(doc, *range, scope, cache),
+                range: widen(doc, index, *range, scope, cache),
                 code: item.code,
                 memo: item.memo.clone(),
             });

@@ -125,6 +125,8 @@ impl CorpusDocument {
 #[derive(Debug, Default)]
 pub struct SearchCorpus {
     documents: Vec<CorpusDocument>,
+    /// Each document's position in `documents`.
+    positions: HashMap<DocumentId, usize>,
     words: Vec<String>,
     umlaut_forms: OnceLock<Vec<String>>,
     stems: [OnceLock<Vec<String>>; 2],
@@ -211,6 +213,7 @@ impl SearchCorpus {
             });
         }
         Self {
+            positions: out.iter().enumerate().map(|(i, d)| (d.id, i)).collect(),
             documents: out,
             words,
             ..Self::default()
@@ -233,7 +236,7 @@ impl SearchCorpus {
     }
 
     pub fn document(&self, id: DocumentId) -> Option<&CorpusDocument> {
-        self.documents.iter().find(|d| d.id == id)
+        self.positions.get(&id).map(|&i| &self.documents[i])
     }
 
     /// The folded form of a word id.
@@ -521,6 +524,12 @@ impl Prepared {
         };
         let tokens = &doc.tokens;
         let mut out = Vec::new();
+        let word = &words[0];
+        let pieces = self.options.parts
+            && words.len() == 1
+            && !self.options.stem
+            && !word.contains(['*', '?']);
+        let index = pieces.then(|| TextIndex::new(&doc.text));
         for (i, token) in tokens.iter().enumerate() {
             if !first[token.word as usize] || !active[token.unit as usize] {
                 continue;
@@ -541,13 +550,8 @@ impl Prepared {
                 last: last as u32,
                 unit: token.unit,
             };
-            let word = &words[0];
-            if self.options.parts
-                && words.len() == 1
-                && !self.options.stem
-                && !word.contains(['*', '?'])
-            {
-                self.parts_of(word, doc, span, &mut out);
+            if let Some(index) = &index {
+                self.parts_of(word, index, span, &mut out);
             } else {
                 out.push(span);
             }
@@ -556,13 +560,12 @@ impl Prepared {
     }
 
     /// The places of `word` inside the word of `span`, as ranges of the stored text.
-    fn parts_of(&self, word: &str, doc: &CorpusDocument, span: Span, out: &mut Vec<Span>) {
-        let chars: Vec<char> = doc
-            .text
-            .chars()
-            .skip(span.start as usize)
-            .take((span.end - span.start) as usize)
-            .collect();
+    fn parts_of(&self, word: &str, index: &TextIndex<'_>, span: Span, out: &mut Vec<Span>) {
+        let range = CharRange {
+            start: CharPos(span.start as usize),
+            end: CharPos(span.end as usize),
+        };
+        let chars: Vec<char> = index.slice(range).unwrap_or_default().chars().collect();
         let (folded, from) = folded_positions(&chars, self.options.umlauts);
         let needle: Vec<char> = if self.options.umlauts {
             fold_umlauts(word).chars().collect()

@@ -214,7 +214,8 @@ impl KodierwerkApp {
                         segments::retrieved_segments_ui(ui, state, &mut export_clicked)
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
-                    ui.horizontal(|ui| {
+                    // The tabs wrap onto a second line when the middle is narrow.
+                    ui.horizontal_wrapped(|ui| {
                         ui.selectable_value(
                             &mut state.central,
                             CentralView::Browser,
