@@ -282,10 +282,10 @@ fn hit_table(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView, fou
         .striped(true)
         .auto_shrink([false, false])
         .column(Column::exact(24.0))
-        .column(Column::initial(170.0).resizable(true).clip(true))
-        .column(Column::initial(50.0).resizable(true).clip(true))
-        .column(Column::initial(300.0).resizable(true).clip(true))
-        .column(Column::initial(140.0).resizable(true).clip(true))
+        .column(Column::initial(150.0).resizable(true).clip(true))
+        .column(Column::initial(44.0).resizable(true).clip(true))
+        .column(Column::initial(230.0).resizable(true).clip(true))
+        .column(Column::auto().at_most(220.0).clip(true))
         .column(Column::remainder().clip(true))
         .header(row_height, |mut header| {
             for title in ["", tr.document, tr.speaker, "", tr.search_hit, ""] {
@@ -319,8 +319,12 @@ fn hit_table(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView, fou
                     ui.label(hit.speaker.as_deref().unwrap_or(""));
                 });
                 row.col(|ui| {
+                    // Right-aligned and never shortened: the column cuts it off at the far end.
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.weak(&hit.left);
+                        ui.add(
+                            egui::Label::new(RichText::new(&hit.left).weak())
+                                .wrap_mode(egui::TextWrapMode::Extend),
+                        );
                     });
                 });
                 row.col(|ui| {
