@@ -491,3 +491,42 @@ fn word_counts_per_jobcenter_are_pinned() {
             .all(|r| r["total"].as_u64().unwrap() >= 20)
     );
 }
+
+#[test]
+fn search_inside_the_segments_of_a_code_and_in_one_document() {
+    let s = Scratch::new();
+    let p = sample(&s);
+    let code = "Digitale Anwendungen";
+    let inside = search(&p, "E-Akte", &["--in-code", code]);
+    let segments = json(&kw_ok(["segments", &p, "--code", code, "--format", "json"]));
+    let segments = segments.as_array().unwrap();
+    assert!(!inside.is_empty() && inside.len() < 54, "{}", inside.len());
+    for hit in &inside {
+        assert!(
+            segments
+                .iter()
+                .any(|s| s["document_id"] == hit["document_id"]
+                    && s["start"].as_u64() <= hit["start"].as_u64()
+                    && hit["end"].as_u64() <= s["end"].as_u64()),
+            "{hit}"
+        );
+    }
+    // Every E-Akte inside such a segment is found.
+    let all = search(&p, "E-Akte", &[]);
+    let expected = all
+        .iter()
+        .filter(|hit| {
+            segments.iter().any(|s| {
+                s["document_id"] == hit["document_id"]
+                    && s["start"].as_u64() <= hit["start"].as_u64()
+                    && hit["end"].as_u64() <= s["end"].as_u64()
+            })
+        })
+        .count();
+    assert_eq!(inside.len(), expected);
+    let one = search(&p, "E-Akte", &["--doc", "HS-02_Leistung"]);
+    assert!(!one.is_empty());
+    assert!(one.iter().all(|h| h["document"] == "HS-02_Leistung"));
+    let run = kw(["search", &p, "E-Akte", "--in-code", "Gibt es nicht"]);
+    assert!(!run.ok && run.stderr.contains("No code"), "{}", run.stderr);
+}
