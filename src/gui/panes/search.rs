@@ -45,6 +45,10 @@ pub struct SearchView {
     pub options: SearchOptions,
     /// Speaker patterns, separated by commas (`B*`).
     pub speakers: String,
+    /// Only the documents activated in the document system.
+    pub only_active: bool,
+    /// Only inside the segments of this code (with its sub-codes).
+    pub in_code: Option<CodeId>,
     /// The search last started (the result shown answers it).
     pub asked: Option<SearchSpec>,
     /// Hits taken out of autocoding: (document, start, end).
@@ -77,6 +81,8 @@ impl Default for SearchView {
             query: String::new(),
             options: SearchOptions::default(),
             speakers: String::new(),
+            only_active: false,
+            in_code: None,
             asked: None,
             deselected: HashSet::new(),
             code: None,
@@ -104,15 +110,35 @@ fn speaker_list(text: &str) -> Vec<String> {
 }
 
 impl SearchView {
-    /// Starts a search for the query as typed.
-    pub fn start(&mut self) {
+    /// Starts a search for the query as typed, within the documents activated in `state` if
+    /// asked so.
+    pub fn start(&mut self, state: &WorkbenchState) {
         self.deselected.clear();
         self.confirming = false;
+        let mut documents: Vec<String> = if self.only_active {
+            state
+                .active_documents
+                .iter()
+                .map(|d| d.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        documents.sort();
+        if self.only_active && documents.is_empty() {
+            // No document is activated: nothing is searched (a number no document has).
+            documents.push("0".into());
+        }
         self.asked = Some(SearchSpec {
             query: self.query.clone(),
             options: self.options,
             scope: SearchScope {
+                documents,
                 speakers: speaker_list(&self.speakers),
+                in_code: self
+                    .in_code
+                    .and_then(|c| state.code(c))
+                    .map(|c| c.path.to_string()),
                 ..SearchScope::default()
             },
         });
@@ -133,10 +159,10 @@ pub fn search_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView)
             .accessible_name(tr.search_query);
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button(tr.search_start).clicked() || entered {
-            view.start();
+            view.start(state);
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut view.options.parts, tr.search_parts);
         ui.checkbox(&mut view.options.umlauts, tr.search_umlauts);
         ui.checkbox(&mut view.options.stem, tr.search_stem);
@@ -150,6 +176,24 @@ pub fn search_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView)
         )
         .on_hover_text(tr.search_speaker_hint)
         .accessible_name(tr.speaker);
+        ui.separator();
+        ui.checkbox(&mut view.only_active, tr.search_only_active);
+        let inside = view
+            .in_code
+            .and_then(|c| state.code(c))
+            .map_or(tr.search_anywhere.to_owned(), |c| c.path.to_string());
+        egui::ComboBox::from_id_salt("search-in-code")
+            .selected_text(inside)
+            .width(180.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut view.in_code, None, tr.search_anywhere);
+                for code in &state.codes {
+                    ui.selectable_value(&mut view.in_code, Some(code.id), code.path.as_str());
+                }
+            })
+            .response
+            .on_hover_text(tr.search_in_code_hint)
+            .accessible_name(tr.search_in_code_hint);
     });
     ui.separator();
     let Some(spec) = view.asked.clone() else {
@@ -428,7 +472,7 @@ pub fn words_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView) 
             ..SearchOptions::default()
         };
         view.speakers = view.words.speakers.clone();
-        view.start();
+        view.start(state);
         state.central = CentralView::Search;
     }
 }
