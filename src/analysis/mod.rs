@@ -16,6 +16,7 @@ mod matrix;
 mod matrix_rows;
 mod query;
 mod search;
+mod search_corpus;
 mod text_units;
 mod typology;
 mod word_counts;
