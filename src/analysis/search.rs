@@ -400,20 +400,21 @@ pub fn find(
             if !in_documents(scope, doc) {
                 continue;
             }
-            let index = TextIndex::new(&doc.text);
+            let mut cursor = Cursor::new(&doc.text);
             for unit in doc.units.iter().filter(|u| scope.speaks(u)) {
-                let (Some(from), Some(to)) = (
-                    index.byte_of(unit.range.start),
-                    index.byte_of(unit.range.end),
-                ) else {
-                    continue;
-                };
+                let from = cursor.byte_at(unit.range.start.0);
+                let to = cursor.byte_at(unit.range.end.0);
                 let piece = &doc.text[from..to];
-                let local = TextIndex::new(piece);
+                // Matches come in order: their characters are counted on from the last one.
+                let (mut byte, mut chars) = (0, unit.range.start.0);
                 for m in regex.find_iter(piece) {
-                    let Some(range) = local.range_of_bytes(m.start(), m.end()) else {
+                    if m.is_empty() {
                         continue;
-                    };
+                    }
+                    chars += piece[byte..m.start()].chars().count();
+                    let start = chars;
+                    chars += m.as_str().chars().count();
+                    byte = m.end();
                     let whole = options.parts
                         || (!piece[..m.start()]
                             .chars()
@@ -424,10 +425,9 @@ pub fn find(
                                 .next()
                                 .is_some_and(char::is_alphanumeric));
                     if whole {
-                        let start = unit.range.start.0 + range.start.0;
                         let range = CharRange {
                             start: CharPos(start),
-                            end: CharPos(start + range.len()),
+                            end: CharPos(chars),
                         };
                         push_inside(&mut out, scope, doc, d, range);
                     }
@@ -452,6 +452,36 @@ pub fn find(
         }
     }
     Ok(out)
+}
+
+/// Walks a text forward, turning character positions into byte offsets.
+struct Cursor<'t> {
+    text: &'t str,
+    byte: usize,
+    char: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            byte: 0,
+            char: 0,
+        }
+    }
+
+    /// The byte offset of a character position at or after the last one asked for.
+    fn byte_at(&mut self, char: usize) -> usize {
+        let ahead = char.saturating_sub(self.char);
+        if ahead > 0 {
+            self.byte += self.text[self.byte..]
+                .char_indices()
+                .nth(ahead)
+                .map_or(self.text.len() - self.byte, |(b, _)| b);
+            self.char += ahead;
+        }
+        self.byte
+    }
 }
 
 fn in_documents(scope: &ResolvedScope, doc: &CorpusDocument) -> bool {
@@ -672,5 +702,11 @@ mod tests {
             find(&c, "(", regex, &ResolvedScope::default()),
             Err(Error::BadRegex(_))
         ));
+        // Characters are counted on from match to match, across emoji and "ß".
+        let c = corpus(&[("B", "👩‍💻 Straße, 👍 STRASSE und Größe")]);
+        let found = find(&c, r"stra(ß|ss)e|größe", regex, &ResolvedScope::default()).unwrap();
+        let texts: Vec<String> = hits(&c, &found).into_iter().map(|h| h.text).collect();
+        assert_eq!(texts, ["Straße", "STRASSE", "Größe"]);
+        assert_eq!(found[1].range.start.0, 3 + 4 + 8 + 2);
     }
 }
