@@ -7,13 +7,19 @@
 mod agreement;
 mod agreement_count;
 mod agreement_figures;
+mod autocode;
 mod cooccurrence;
 mod crosstab;
 mod filter;
+mod fold;
 mod matrix;
 mod matrix_rows;
+mod query;
+mod search;
+mod search_corpus;
 mod text_units;
 mod typology;
+mod word_counts;
 mod words;
 
 pub use agreement::{
@@ -22,6 +28,10 @@ pub use agreement::{
     turn_units,
 };
 pub use agreement_figures::{AgreementTable, Figure, Figures, Undefined};
+pub use autocode::{
+    AutocodeItem, AutocodeScope, CONFIRM_ABOVE, Dictionary, autocode, autocode_label,
+    autocode_memo, autocode_passages, plan_autocode,
+};
 pub use cooccurrence::{
     Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, cooccurrence,
     overlapping_pairs, passages,
@@ -34,10 +44,20 @@ pub use filter::{
     DocumentFilter, SegmentQuery, find_attribute, parse_assignment, parse_assignments,
     resolve_segment_filter,
 };
+pub use fold::{fold_text, words_of};
 pub use matrix::{
     Cell, Column, Columns, Matrix, MatrixSpec, Measure, Profile, Row, matrix, union_len,
 };
+pub use query::{Query, parse_query};
+pub use search::{
+    CONTEXT, CorpusDocument, Found, Hit, ResolvedScope, SearchCorpus, SearchOptions, SearchScope,
+    SearchSpec, TextUnit, find, hits, resolve_scope, search_project,
+};
 pub use typology::{ProfileRow, TypeColumn, Typology, TypologySpec, separating_codes, typology};
+pub use word_counts::{
+    GERMAN_STOPWORDS, StopWords, WordGroup, WordRow, WordSpec, WordTable, read_stopwords, stem_of,
+    word_frequencies,
+};
 pub use words::TableWords;
 
 use std::collections::HashMap;

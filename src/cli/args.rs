@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{
-    AgreementUnit, CooccurrenceScope, Measure, SegmentQuery, Unit, parse_assignments,
+    AgreementUnit, AutocodeScope, CooccurrenceScope, Measure, SearchOptions, SearchScope,
+    SearchSpec, SegmentQuery, Unit, parse_assignments,
 };
 use crate::project::ConsensusChoice;
 
@@ -147,6 +148,27 @@ impl From<TakeArg> for ConsensusChoice {
     }
 }
 
+/// `--scope` of `autocode`: what each hit is widened to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AutocodeScopeArg {
+    /// The hit itself.
+    Hit,
+    /// The sentences the hit touches.
+    Sentence,
+    /// The hit's speaker turn (without turns: its paragraph).
+    Turn,
+}
+
+impl From<AutocodeScopeArg> for AutocodeScope {
+    fn from(value: AutocodeScopeArg) -> Self {
+        match value {
+            AutocodeScopeArg::Hit => AutocodeScope::Hit,
+            AutocodeScopeArg::Sentence => AutocodeScope::Sentence,
+            AutocodeScopeArg::Turn => AutocodeScope::Turn,
+        }
+    }
+}
+
 /// Every subcommand: the workbench, or one of the headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -220,6 +242,13 @@ pub enum Headless {
     Typology(TypologyArgs),
     /// List, link or unlink the segments that justify a jobcenter's Digitalisierungstyp.
     Evidence(EvidenceArgs),
+    /// Find words, phrases or patterns in the transcripts, with their context (keyword in context).
+    Search(SearchArgs),
+    /// Code every passage a search finds (the hit, its sentence or its turn) as one change; or,
+    /// with --dictionary, the passages of several codes.
+    Autocode(Box<AutocodeArgs>),
+    /// Count the words per jobcenter or group, the words that separate the groups most on top.
+    Words(WordsArgs),
     /// Write data out of the project.
     #[command(subcommand)]
     Export(Export),
@@ -678,6 +707,122 @@ pub struct LogArgs {
     pub project: PathBuf,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    pub project: PathBuf,
+    /// Words, "phrases", OR, AND (same turn), NOT, NEAR/n, * and ?; with --regex a regular expression.
+    pub query: String,
+    #[command(flatten)]
+    pub search: SearchOptionArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct AutocodeArgs {
+    pub project: PathBuf,
+    /// The query, as for `search`.
+    #[arg(required_unless_present = "dictionary")]
+    pub query: Option<String>,
+    #[command(flatten)]
+    pub search: SearchOptionArgs,
+    /// The code to give the passages.
+    #[arg(long, value_name = "PATH", required_unless_present = "dictionary")]
+    pub code: Option<String>,
+    #[arg(long)]
+    pub coder: String,
+    #[arg(long, value_enum, default_value_t = AutocodeScopeArg::Hit)]
+    pub scope: AutocodeScopeArg,
+    /// List the segments it would make or extend, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Code even more than 10,000 passages.
+    #[arg(long)]
+    pub yes: bool,
+    /// Codes and their search terms (TOML: [codes] "Path/Code" = ["term", …]), all in one change.
+    #[arg(long, value_name = "FILE.toml", conflicts_with_all = ["query", "code"])]
+    pub dictionary: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct WordsArgs {
+    pub project: PathBuf,
+    /// `jobcenter`, or an attribute such as Trägerschaft, Lage, Rolle.
+    #[arg(long, default_value = "jobcenter")]
+    pub by: String,
+    /// Only turns of this speaker; * and ? allowed ('B*': the respondents). Repeatable.
+    #[arg(long = "speaker", value_name = "SPEAKER")]
+    pub speakers: Vec<String>,
+    /// Only documents with this attribute value (jobcenter or document attribute).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+    /// Leave out words found fewer than N times in all.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min: usize,
+    /// `de` (the shipped German list), `none`, or a file with one word per line.
+    #[arg(long, default_value = "de", value_name = "de|none|FILE")]
+    pub stopwords: String,
+    /// Count the words of one German stem together.
+    #[arg(long)]
+    pub stem: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// How and where to search: shared by `search` and `autocode`.
+#[derive(Debug, Args, Default)]
+pub struct SearchOptionArgs {
+    /// Read the query as a regular expression (case ignored).
+    #[arg(long)]
+    pub regex: bool,
+    /// Find parts of words too (default: whole words).
+    #[arg(long)]
+    pub parts: bool,
+    /// Fold umlauts: ä also finds ae, ö oe, ü ue.
+    #[arg(long)]
+    pub umlauts: bool,
+    /// Find every word of the same German stem (Snowball).
+    #[arg(long)]
+    pub stem: bool,
+    #[arg(long = "doc", value_name = "DOC")]
+    pub documents: Vec<String>,
+    #[arg(long = "jobcenter", value_name = "NAME")]
+    pub jobcenters: Vec<String>,
+    /// Only documents with this attribute value (jobcenter or document attribute).
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub conditions: Vec<String>,
+    /// Only turns of this speaker; * and ? allowed ('B*': the respondents). Repeatable.
+    #[arg(long = "speaker", value_name = "SPEAKER")]
+    pub speakers: Vec<String>,
+    /// Only inside the segments of this code (with its sub-codes, of any coder).
+    #[arg(long = "in-code", value_name = "PATH")]
+    pub in_code: Option<String>,
+}
+
+impl SearchOptionArgs {
+    /// The options as the core's search of plain names.
+    pub fn spec(&self, query: &str) -> anyhow::Result<SearchSpec> {
+        Ok(SearchSpec {
+            query: query.to_owned(),
+            options: SearchOptions {
+                regex: self.regex,
+                parts: self.parts,
+                umlauts: self.umlauts,
+                stem: self.stem,
+            },
+            scope: SearchScope {
+                documents: self.documents.clone(),
+                jobcenters: self.jobcenters.clone(),
+                conditions: parse_assignments(&self.conditions)?,
+                speakers: self.speakers.clone(),
+                in_code: self.in_code.clone(),
+            },
+        })
+    }
 }
 
 /// Which segments: every option may be repeated; an empty option means all.

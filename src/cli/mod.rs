@@ -13,6 +13,7 @@ mod exchange;
 mod merge;
 mod print;
 mod project;
+mod search;
 mod segments;
 mod workload;
 
@@ -55,6 +56,9 @@ pub fn run(command: Headless, out: &mut dyn Write) -> anyhow::Result<()> {
         Headless::Agreement(args) => agreement::run_agreement(args, out),
         Headless::Consensus(args) => agreement::run_consensus(args, out),
         Headless::Evidence(args) => analysis::run_evidence(args, out),
+        Headless::Search(args) => search::run_search(args, out),
+        Headless::Autocode(args) => search::run_autocode(args, out),
+        Headless::Words(args) => search::run_words(args, out),
         Headless::Export(Export::Csv(args)) => exchange::run_export_csv(args, out),
         Headless::Export(Export::Qdpx(args)) => exchange::run_export_qdpx(args, out),
         Headless::Export(Export::Qdc(args)) => exchange::run_export_qdc(args, out),

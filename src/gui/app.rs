@@ -17,6 +17,7 @@ use super::panes::dialogs::{
 use super::panes::memo::{self, MemoDraft};
 use super::panes::merge::{self, MergeAnswer};
 use super::panes::relations::{self, RelationsView};
+use super::panes::search::{self, SearchView};
 use super::panes::typology::{self, TypologyView};
 use super::panes::{documents, segments};
 use super::request::{Edit, Job};
@@ -35,6 +36,7 @@ pub struct Views {
     pub charts: ChartsView,
     pub typology: TypologyView,
     pub agreement: AgreementView,
+    pub search: SearchView,
 }
 
 /// The desktop app: a project's workbench, or a sentence saying why none is open.
@@ -213,7 +215,8 @@ impl KodierwerkApp {
                         segments::retrieved_segments_ui(ui, state, &mut export_clicked)
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
-                    ui.horizontal(|ui| {
+                    // The tabs wrap onto a second line when the middle is narrow.
+                    ui.horizontal_wrapped(|ui| {
                         ui.selectable_value(
                             &mut state.central,
                             CentralView::Browser,
@@ -237,6 +240,8 @@ impl KodierwerkApp {
                             CentralView::Agreement,
                             tr.agreement_tab,
                         );
+                        ui.selectable_value(&mut state.central, CentralView::Search, tr.search_tab);
+                        ui.selectable_value(&mut state.central, CentralView::Words, tr.words_tab);
                     });
                     ui.separator();
                     match state.central {
@@ -259,6 +264,8 @@ impl KodierwerkApp {
                         CentralView::Agreement => {
                             agreement::agreement_ui(ui, state, &mut views.agreement);
                         }
+                        CentralView::Search => search::search_ui(ui, state, &mut views.search),
+                        CentralView::Words => search::words_ui(ui, state, &mut views.search),
                     }
                 });
                 memo::memo_window_ui(ui, state, &mut views.memo);

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use super::jobs::RefiFile;
+use crate::analysis::AutocodeScope;
 use crate::model::range::CharRange;
 use crate::model::{CodeId, DocumentId, JobcenterId, MemoTarget, SegmentId};
 use crate::project::ConsensusDecision;
@@ -122,6 +123,13 @@ pub enum Edit {
         jobcenter: JobcenterId,
         segment: SegmentId,
         note: String,
+    },
+    /// Code the hits of a search (widened to the scope) with a code: one change for all.
+    Autocode {
+        code: CodeId,
+        scope: AutocodeScope,
+        query: String,
+        hits: Vec<(DocumentId, CharRange)>,
     },
     /// Record the team's decision on a passage where two coders differ.
     DecideConsensus(ConsensusDecision),

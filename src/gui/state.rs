@@ -9,6 +9,7 @@ use super::i18n::{Lang, Tr};
 use super::jobs::{Jobs, RefiFile};
 use super::request::{Edit, Job, Navigate, Request};
 use super::retriever::Retriever;
+use crate::analysis::{AutocodeItem, autocode, autocode_label, autocode_memo};
 use crate::corpus::blocks::{Block, block_at, blocks, text_of};
 use crate::model::error::Result;
 use crate::model::range::CharRange;
@@ -81,6 +82,8 @@ pub enum CentralView {
     Crosstab,
     Cooccurrence,
     Agreement,
+    Search,
+    Words,
 }
 
 /// A selection dragged out of the browser onto a code.
@@ -868,6 +871,34 @@ impl WorkbenchState {
                     ranges.join(", ")
                 };
                 self.message = Some(format!("{}: {ranges}", self.tr.consensus_recorded));
+            }
+            Edit::Autocode {
+                code,
+                scope,
+                query,
+                hits,
+            } => {
+                let path = self
+                    .code(code)
+                    .map(|c| c.path.to_string())
+                    .unwrap_or_default();
+                let item = AutocodeItem {
+                    code,
+                    memo: autocode_memo(&query),
+                    hits,
+                };
+                let label = autocode_label(&format!("„{query}“ mit „{path}“"), item.hits.len());
+                let coder = self.coder_name();
+                let done = autocode(&mut self.project, &[item], scope, &coder, &label)?;
+                self.active_codes.insert(code);
+                self.message = Some(format!(
+                    "{}: {} {}, {} {}",
+                    self.tr.autocoded,
+                    done.new,
+                    self.tr.autocoded_new,
+                    done.extended,
+                    self.tr.autocoded_extended
+                ));
             }
             Edit::Undo => {
                 let undone = self.project.undo_replayed()?;

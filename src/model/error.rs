@@ -132,6 +132,17 @@ pub enum Error {
     ConsensusIsACoder(String),
     #[error("neither coder coded “{code}” in the passage {passage}; there is nothing to decide")]
     NothingToDecide { code: String, passage: String },
+    #[error("the search “{query}” cannot be read at character {position}: {reason}")]
+    BadQuery {
+        query: String,
+        /// Counted in characters from 1, as a person counts.
+        position: usize,
+        reason: String,
+    },
+    #[error("the regular expression cannot be read: {0}")]
+    BadRegex(String),
+    #[error("the dictionary {file} cannot be read: {reason}")]
+    BadDictionary { file: String, reason: String },
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]

@@ -4,6 +4,7 @@
 //! action log ([`log`]); nothing waits in memory for a "save".
 
 mod attributes;
+mod autocode;
 pub mod bundle;
 mod codes;
 mod consensus;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::model::error::{Error, Result};
 
 pub use attributes::{DIGITALISIERUNGSTYP, LAGE, TRAEGERSCHAFT, canonical_value, fold};
+pub use autocode::{CodedPassages, NewPassage, Planned, PlannedSegment};
 pub use consensus::{
     CONSENSUS_CODER, ConsensusChoice, ConsensusDecision, ConsensusOutcome, consensus_label,
 };

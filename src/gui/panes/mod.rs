@@ -11,5 +11,6 @@ pub mod documents;
 pub mod memo;
 pub mod merge;
 pub mod relations;
+pub mod search;
 pub mod segments;
 pub mod typology;
