@@ -1,10 +1,7 @@
-//! Reading exchange files without trusting them: zip entries by name into memory within size
-//! limits (nothing is ever written to disk by an entry's own path), and XML without any DTD into a
-//! small element tree.
-
 //! Reading packed files without trusting them: zip entries by name into memory within size limits
 //! (nothing is ever written to disk by an entry's own path), and XML without any DTD into a small
-//! element tree. REFI-QDA projects and office documents (.docx, .odt) are read through it.
+//! element tree or a stream of events. REFI-QDA projects and office documents (.docx, .odt) are
+//! read through it.
 
 use std::borrow::Cow;
 use std::io::{Read, Seek};
@@ -276,17 +273,72 @@ impl Drop for Element {
     }
 }
 
-/// Parses an XML document into its root element. Refuses a DTD (`<!DOCTYPE …>`) outright: neither
-/// REFI-QDA nor office documents need one, and entity declarations are how "billion laughs" files
-/// blow up.
-pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
+/// One step through an XML document as [`read_xml`] hands it on. An empty element comes as its
+/// start and its end.
+pub enum XmlEvent<'e> {
+    Start(Tag<'e>),
+    End,
+    /// Text, a CDATA section or a resolved entity, inside an element.
+    Text(&'e str),
+}
+
+/// An element's start tag: its local name and its attributes.
+pub struct Tag<'e> {
+    start: &'e BytesStart<'e>,
+    at: u64,
+}
+
+impl<'e> Tag<'e> {
+    /// The local name (namespace prefix ignored).
+    pub fn name(&self) -> &'e str {
+        std::str::from_utf8(self.start.local_name().into_inner()).unwrap_or("")
+    }
+
+    /// An attribute by local name, its value normalised as XML reads it.
+    pub fn attr(&self, name: &str) -> Result<Option<String>> {
+        for attr in self.start.attributes() {
+            let attr = attr.map_err(|e| self.broken(e.into()))?;
+            if attr.key.as_namespace_binding().is_none()
+                && attr.key.local_name().as_ref() == name.as_bytes()
+            {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.broken(e))?;
+                return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn broken(&self, e: quick_xml::Error) -> ContainerError {
+        ContainerError::Broken(format!("its XML is broken near byte {}: {e}", self.at))
+    }
+
+    /// Checks that every attribute is well formed.
+    fn check(&self) -> Result<()> {
+        for attr in self.start.attributes() {
+            attr.map_err(|e| self.broken(e.into()))?;
+        }
+        Ok(())
+    }
+
+    fn element(&self) -> Result<Element> {
+        element(self.start).map_err(|e| self.broken(e))
+    }
+}
+
+/// Streams an XML document's elements and text to `visit`, in document order. Refuses a DTD
+/// (`<!DOCTYPE …>`) outright: neither REFI-QDA nor office documents need one, and entity
+/// declarations are how "billion laughs" files blow up. Refuses elements nested deeper than 256
+/// levels, undefined entities, unclosed elements and a document without any element.
+pub fn read_xml(bytes: &[u8], mut visit: impl FnMut(XmlEvent<'_>) -> Result<()>) -> Result<()> {
     let bad = ContainerError::Broken;
     let text =
         decode_xml(bytes).ok_or_else(|| bad("its XML is neither UTF-8 nor UTF-16 text".into()))?;
     let mut reader = Reader::from_str(&text);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
+    let mut depth = 0usize;
+    let mut any = false;
     let syntax =
         |e: quick_xml::Error, at: u64| bad(format!("its XML is broken near byte {at}: {e}"));
     loop {
@@ -299,45 +351,40 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
                 ));
             }
             Event::Start(start) => {
-                if stack.len() >= MAX_DEPTH {
+                if depth >= MAX_DEPTH {
                     return Err(bad(format!(
                         "its XML nests elements more than {MAX_DEPTH} levels deep"
                     )));
                 }
-                let mut e = element(&start).map_err(|e| syntax(e, at))?;
-                e.at = stack.last().map_or(0, |p| p.text.len());
-                stack.push(e);
+                let tag = Tag { start: &start, at };
+                tag.check()?;
+                depth += 1;
+                any = true;
+                visit(XmlEvent::Start(tag))?;
             }
             Event::Empty(start) => {
-                let mut e = element(&start).map_err(|e| syntax(e, at))?;
-                e.at = stack.last().map_or(0, |p| p.text.len());
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(e),
-                    None => {
-                        root.get_or_insert(e);
-                    }
-                }
+                let tag = Tag { start: &start, at };
+                tag.check()?;
+                any = true;
+                visit(XmlEvent::Start(tag))?;
+                visit(XmlEvent::End)?;
             }
             Event::End(_) => {
-                if let Some(done) = stack.pop() {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(done),
-                        None => {
-                            root.get_or_insert(done);
-                        }
-                    }
+                if depth > 0 {
+                    depth -= 1;
+                    visit(XmlEvent::End)?;
                 }
             }
             Event::Text(t) => {
-                if let Some(current) = stack.last_mut() {
+                if depth > 0 {
                     let s = t.decode().map_err(|e| syntax(e.into(), at))?;
-                    current.text.push_str(&s);
+                    visit(XmlEvent::Text(&s))?;
                 }
             }
             Event::CData(t) => {
-                if let Some(current) = stack.last_mut() {
+                if depth > 0 {
                     let s = t.decode().map_err(|e| syntax(e.into(), at))?;
-                    current.text.push_str(&s);
+                    visit(XmlEvent::Text(&s))?;
                 }
             }
             Event::GeneralRef(r) => {
@@ -354,18 +401,55 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
                         }
                     }
                 };
-                if let (Some(c), Some(current)) = (resolved, stack.last_mut()) {
-                    current.text.push(c);
+                if let Some(c) = resolved
+                    && depth > 0
+                {
+                    visit(XmlEvent::Text(c.encode_utf8(&mut [0; 4])))?;
                 }
             }
             Event::Eof => break,
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
         }
     }
-    if !stack.is_empty() {
+    if depth > 0 {
         return Err(bad("its XML ends before all elements are closed".into()));
     }
-    root.ok_or_else(|| bad("its XML holds no element".into()))
+    if !any {
+        return Err(bad("its XML holds no element".into()));
+    }
+    Ok(())
+}
+
+/// Parses an XML document into its root element, within the limits of [`read_xml`].
+pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    read_xml(bytes, |event| {
+        match event {
+            XmlEvent::Start(tag) => {
+                let mut e = tag.element()?;
+                e.at = stack.last().map_or(0, |p| p.text.len());
+                stack.push(e);
+            }
+            XmlEvent::End => {
+                if let Some(done) = stack.pop() {
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => {
+                            root.get_or_insert(done);
+                        }
+                    }
+                }
+            }
+            XmlEvent::Text(s) => {
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(s);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    root.ok_or_else(|| ContainerError::Broken("its XML holds no element".into()))
 }
 
 fn predefined(name: &str) -> Option<char> {
