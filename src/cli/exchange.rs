@@ -7,7 +7,7 @@ use anyhow::bail;
 use super::args::{ExportCsvArgs, ExportFileArgs, ImportFileArgs};
 use super::segments::segment_filter;
 use crate::exchange::{
-    CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx,
+    CsvOptions, export_qdc, export_qdpx, export_segments, import_qdc, import_qdpx, write_segments,
 };
 use crate::project::Project;
 
@@ -25,6 +25,12 @@ pub fn run_export_csv(args: ExportCsvArgs, out: &mut dyn Write) -> anyhow::Resul
         delimiter,
         bom: args.bom,
     };
+    if args.out.as_os_str() == "-" {
+        let (_, n) = write_segments(&p, &filter, &mut *out, options)?;
+        out.flush()?;
+        eprintln!("wrote {n} segments to standard output");
+        return Ok(());
+    }
     let n = export_segments(&p, &filter, &args.out, options)?;
     writeln!(out, "wrote {n} segments to {}", args.out.display())?;
     Ok(())

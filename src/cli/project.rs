@@ -9,8 +9,9 @@ use super::args::{ImportArgs, JobcenterArgs, ListArgs, NewArgs, ProjectArgs, Tex
 use super::print::{header, print_json, print_listing, value_of};
 use crate::analysis::parse_assignments;
 use crate::coding::codebook;
-use crate::corpus::{self, ImportOptions, Outcome, decode};
+use crate::corpus::{self, ImportOptions, MAX_FILE_BYTES, Outcome, decode};
 use crate::model::Scope;
+use crate::model::file;
 use crate::project::Project;
 
 /// `new`: an empty project, with the default codebook, none, or one from a file.
@@ -20,8 +21,10 @@ pub fn run_new(args: NewArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         "default" => codebook::default_codebook()?,
         "empty" => Vec::new(),
         file => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("the codebook {file} cannot be read"))?;
+            let bytes = file::read_limited(std::path::Path::new(file), MAX_FILE_BYTES)
+                .map_err(|e| crate::Error::file(file, e))?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("the codebook {file} is not UTF-8 text"))?;
             codebook::parse(&text, file)?
         }
     };

@@ -1,6 +1,6 @@
 //! Commands on coded segments and the action log: `code`, `segments`, `undo`, `redo`, `log`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -10,6 +10,7 @@ use super::print::{print_json, print_rows};
 use crate::analysis::resolve_segment_filter;
 use crate::exchange::{CsvOptions, read_codings, write_segments};
 use crate::model::CharRange;
+use crate::model::file::{read_bounded, read_limited};
 use crate::project::{Project, SegmentFilter};
 
 /// `code`: codes a passage of a document, or a batch of passages.
@@ -38,6 +39,9 @@ pub fn run_code(args: CodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The most a batch of codings may hold (a million codings as JSON lines take about 200 MB).
+const MAX_BATCH_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// `code --from FILE`: a batch of codings, checked whole, coded as one change.
 fn run_code_batch(
     project: &Path,
@@ -46,16 +50,14 @@ fn run_code_batch(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let mut p = Project::open(project)?;
-    let text = if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("the codings on standard input are not UTF-8 text")?;
-        text
+    let bytes = if file == Path::new("-") {
+        read_bounded(std::io::stdin(), MAX_BATCH_BYTES)
+            .map_err(|e| anyhow::anyhow!("the codings on standard input cannot be read: {e}"))?
     } else {
-        std::fs::read_to_string(file)
-            .with_context(|| format!("{} cannot be read as UTF-8 text", file.display()))?
+        read_limited(file, MAX_BATCH_BYTES).map_err(|e| crate::Error::file(file, e))?
     };
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
     let codings = read_codings(&text, csv)?;
     if codings.is_empty() {
         anyhow::bail!("{} holds no codings; nothing was coded", file.display());

@@ -73,6 +73,60 @@ impl<W: Write> SafeCsv<W> {
     }
 }
 
+/// The endings of SQLite's side files beside a database.
+const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Refuses an export's target that is not a new file or a regular file of its own: a database, a
+/// database's side file (replacing one loses or corrupts its work), a symbolic link (the export
+/// would replace the link, not what it points to), a device, a pipe, a folder.
+fn check_target(path: &Path) -> Result<()> {
+    let refuse = |reason| {
+        Err(Error::ExportTarget {
+            path: path.to_owned(),
+            reason,
+        })
+    };
+    let name = path.as_os_str().to_string_lossy();
+    for ending in SIDE_FILES {
+        if let Some(base) = name.strip_suffix(ending)
+            && (crate::project::is_database(Path::new(base)) || has_side_file_header(path))
+        {
+            return refuse(
+                "it is a side file of an SQLite database (a project's write-ahead log, shared memory or journal), and replacing it would lose or corrupt that database's work",
+            );
+        }
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+        Ok(m) if m.file_type().is_symlink() => refuse(
+            "it is a symbolic link, which the export would replace; name the file it points to, or a new file",
+        ),
+        Ok(m) if m.is_dir() => Err(Error::io(
+            path,
+            std::io::Error::other("this is a folder; name a file"),
+        )),
+        Ok(m) if !m.is_file() => refuse(
+            "it is not a regular file but a device, a pipe or a socket; to write to standard output, name the file -",
+        ),
+        Ok(_) if crate::project::is_database(path) => {
+            Err(Error::ExportOntoDatabase(path.to_owned()))
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Whether a file begins as SQLite's write-ahead log or rollback journal does.
+fn has_side_file_header(path: &Path) -> bool {
+    let mut head = [0u8; 8];
+    crate::model::file::open_regular(path).is_ok_and(|mut f| {
+        std::io::Read::read_exact(&mut f, &mut head).is_ok()
+            && (head[..4] == [0x37, 0x7f, 0x06, 0x82]
+                || head[..4] == [0x37, 0x7f, 0x06, 0x83]
+                || head == [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7])
+    })
+}
+
 /// Writes a file by way of a temporary file beside it, renamed into place only when complete.
 pub fn write_atomically(
     path: &Path,
@@ -82,15 +136,7 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if path.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::other("this is a folder; name a file"),
-        ));
-    }
-    if crate::project::is_database(path) {
-        return Err(Error::ExportOntoDatabase(path.to_owned()));
-    }
+    check_target(path)?;
     let mut temp = tempfile::Builder::new()
         .prefix(".kodierwerk-export-")
         .tempfile_in(folder)
@@ -109,6 +155,7 @@ pub fn write_atomically(
             .map_err(|e| Error::io(path, e))?;
     }
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    check_target(path)?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

@@ -142,6 +142,16 @@ pub enum Error {
     EmptyCodebook,
     #[error("the sample corpus is broken ({0}); this is a bug in this build of Kodierwerk")]
     BadSampleCorpus(String),
+    #[error("{} cannot be read: {reason}.", .path.display())]
+    File {
+        path: PathBuf,
+        reason: crate::model::file::FileError,
+    },
+    #[error(
+        "{} cannot be the export's file: {reason}. Choose another file name; nothing was written.",
+        .path.display()
+    )]
+    ExportTarget { path: PathBuf, reason: &'static str },
     #[error("{}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -178,6 +188,17 @@ impl From<rusqlite::Error> for Error {
 }
 
 impl Error {
+    /// Why a named file was not read, with its path.
+    pub fn file(path: impl Into<PathBuf>, reason: crate::model::file::FileError) -> Self {
+        match reason {
+            crate::model::file::FileError::Io(source) => Error::io(path, source),
+            reason => Error::File {
+                path: path.into(),
+                reason,
+            },
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -253,9 +253,8 @@ fn configure(conn: &Connection) -> Result<()> {
 /// must never replace one.
 pub fn is_database(path: &Path) -> bool {
     let mut head = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == SQLITE_MAGIC)
+    crate::model::file::open_regular(path)
+        .is_ok_and(|mut f| f.read_exact(&mut head).is_ok() && &head == SQLITE_MAGIC)
 }
 
 fn check_file(path: &Path) -> Result<()> {
@@ -266,8 +265,14 @@ fn check_file(path: &Path) -> Result<()> {
     if metadata.is_dir() {
         return Err(Error::ProjectIsDirectory(path.to_owned()));
     }
+    let mut file = crate::model::file::open_regular(path).map_err(|e| match e {
+        crate::model::file::FileError::NotAFile => Error::NotAProject {
+            path: path.to_owned(),
+            reason: "it is not a regular file but a pipe, a device or a socket".into(),
+        },
+        e => Error::file(path, e),
+    })?;
     let mut head = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let read = file.read(&mut head).map_err(|e| Error::io(path, e))?;
     if read == 0 {
         return Err(Error::NotAProject {

@@ -97,7 +97,8 @@ pub fn read_qdc(path: &Path) -> Result<(Bundle, ImportReport)> {
             ),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::model::file::read_limited(path, crate::corpus::MAX_FILE_BYTES)
+        .map_err(|e| Error::file(path, e))?;
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(Error::NotRefiQda {
             file,
