@@ -25,6 +25,15 @@ pub enum Error {
         known: i64,
     },
     #[error(
+        "{} could not be upgraded from project format {from} ({reason}); the copy made before the upgrade (beside it, ending in .before-format-{from}) holds it as it was.",
+        .path.display()
+    )]
+    UpgradeFailed {
+        path: PathBuf,
+        from: i64,
+        reason: String,
+    },
+    #[error(
         "the project file is in use by another Kodierwerk window or command; close that and try again"
     )]
     Busy,

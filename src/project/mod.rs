@@ -85,32 +85,12 @@ impl Project {
     /// Opens an existing project, migrating an older one after copying it aside.
     pub fn open(path: &Path) -> Result<Self> {
         check_file(path)?;
+        let version = probe(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        let not_ours = |reason: &str| Error::NotAProject {
-            path: path.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let application_id: i32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => not_ours("the file is damaged"),
-                _ => Error::from(e),
-            })?;
-        if application_id != schema::APPLICATION_ID {
-            return Err(not_ours("it is a database of another program"));
-        }
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > schema::CURRENT_VERSION {
-            return Err(Error::NewerVersion {
-                path: path.to_owned(),
-                found: version,
-                known: schema::CURRENT_VERSION,
-            });
-        }
         configure(&conn)?;
         let mut project = Self {
             conn,
@@ -118,7 +98,11 @@ impl Project {
         };
         if version < schema::CURRENT_VERSION {
             project.back_up_before_migration(version)?;
-            project.migrate(version)?;
+            project.migrate(version).map_err(|e| Error::UpgradeFailed {
+                path: path.to_owned(),
+                from: version,
+                reason: short_reason(e),
+            })?;
         }
         Ok(project)
     }
@@ -235,6 +219,84 @@ impl Project {
         self.conn
             .backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)?;
         Ok(())
+    }
+}
+
+/// What the file is, found out without writing anything (a read-only connection that never
+/// merges the write-ahead log into the file): its format.
+/// Refuses a database of another program, a newer project, a format number no version writes,
+/// and our marker on a database without the tables its format has.
+fn probe(path: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let not_ours = |reason: String| Error::NotAProject {
+        path: path.to_owned(),
+        reason,
+    };
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => not_ours("the file is damaged".into()),
+            _ => Error::from(e),
+        })?;
+    if application_id != schema::APPLICATION_ID {
+        return Err(not_ours("it is a database of another program".into()));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > schema::CURRENT_VERSION {
+        return Err(Error::NewerVersion {
+            path: path.to_owned(),
+            found: version,
+            known: schema::CURRENT_VERSION,
+        });
+    }
+    if version < 0 {
+        return Err(not_ours(format!(
+            "it carries project format {version}, which no Kodierwerk writes: the file is damaged or was changed by another program; it was not changed"
+        )));
+    }
+    let mut statement = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?;
+    let tables: Vec<String> = statement
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if version == 0 {
+        if !tables.is_empty() {
+            return Err(not_ours(
+                "it carries project format 0 (not set up) but holds tables: the file is damaged or was changed by another program; it was not changed".into(),
+            ));
+        }
+        return Ok(0);
+    }
+    let missing: Vec<&str> = schema::FOUNDATION_TABLES
+        .iter()
+        .copied()
+        .filter(|t| !tables.iter().any(|have| have == t))
+        .collect();
+    if !missing.is_empty() {
+        return Err(not_ours(format!(
+            "it carries Kodierwerk's marker but lacks the tables {}: the file is damaged or was made by another program; it was not changed",
+            missing.join(", ")
+        )));
+    }
+    Ok(version)
+}
+
+/// A database error as the end of a sentence, without the SQL that caused it.
+fn short_reason(error: Error) -> String {
+    match error {
+        Error::Sqlite(rusqlite::Error::SqliteFailure(_, Some(message)))
+        | Error::Sqlite(rusqlite::Error::SqlInputError { msg: message, .. }) => message,
+        Error::Sqlite(e) => e
+            .sqlite_error_code()
+            .map_or_else(|| "a database error".to_owned(), |c| format!("{c:?}")),
+        other => other.to_string(),
     }
 }
 
