@@ -128,3 +128,129 @@ fn a_newer_project_with_work_in_its_log_is_refused_before_the_log_is_merged() {
     assert_eq!(fingerprint(&p), before, "the log was merged into the file");
     assert!(others(&s).is_empty(), "{:?}", others(&s));
 }
+
+#[test]
+fn a_log_left_behind_is_copied_aside_with_the_file_before_it_is_merged() {
+    let s = Scratch::new();
+    let p = project(&s);
+    {
+        // work that stayed in the write-ahead log (a crash, or a log copied back from elsewhere)
+        let conn = Connection::open(&p).unwrap();
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO project_info (key, value) VALUES ('spur', 'vorher')",
+            [],
+        )
+        .unwrap();
+    }
+    let before = fingerprint(&p);
+    let path = p.to_str().unwrap();
+
+    // while another process has the project open, its log is its own: no copy
+    let holder = Connection::open(&p).unwrap();
+    holder
+        .query_row("SELECT count(*) FROM project_info", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+    let run = kw(["docs", path]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(others(&s).is_empty(), "{:?}", others(&s));
+    holder
+        .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        .unwrap();
+    drop(holder);
+    assert_eq!(fingerprint(&p), before);
+
+    // alone, the read-only `docs` makes SQLite merge the log: the file and the log are copied first
+    let run = kw(["docs", path]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("p.kodierwerk.before-recovery"),
+        "{}",
+        run.stderr
+    );
+    let copy = s.path("p.kodierwerk.before-recovery");
+    assert_eq!(fingerprint(&copy), before);
+    assert_eq!(
+        others(&s),
+        [
+            "p.kodierwerk.before-recovery",
+            "p.kodierwerk.before-recovery-wal"
+        ]
+    );
+    let spur: String = Connection::open(&copy)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM project_info WHERE key = 'spur'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(spur, "vorher");
+    // once merged, the next run has nothing to copy
+    let run = kw(["docs", path]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(!run.stderr.contains("before-recovery"), "{}", run.stderr);
+    assert!(!s.path("p.kodierwerk.before-recovery-2").exists());
+}
+
+#[test]
+fn code_trees_stop_at_a_stated_depth_wherever_codes_are_made() {
+    let s = Scratch::new();
+    let p = project(&s);
+    let path = p.to_str().unwrap();
+    let before = fingerprint(&p);
+    let deep = vec!["x"; 20_000].join("/");
+    refused(&["add-code", path, &deep], "more than 32 levels deep");
+    let deep33 = vec!["x"; 33].join("/");
+    refused(&["add-code", path, &deep33], "more than 32 levels deep");
+    assert_eq!(fingerprint(&p), before);
+    let deep32 = vec!["y"; 32].join("/");
+    kw_ok(["add-code", path, &deep32]);
+    // a codebook file
+    let codebook = s.file(
+        "tief.toml",
+        format!("[[code]]\npath = \"{deep33}\"\ncolor = \"#FFFFFF\"\n").as_bytes(),
+    );
+    refused(
+        &[
+            "new",
+            s.path("neu.kodierwerk").to_str().unwrap(),
+            "--codebook",
+            codebook.to_str().unwrap(),
+        ],
+        "more than 32 levels deep",
+    );
+    // moving a subtree under a deep code
+    let mut project = kodierwerk::project::Project::open(&p).unwrap();
+    let top = project.add_code("z/z/z", None, "").unwrap();
+    let z = project.code_by_path("z").unwrap().id;
+    let deepest = project.code_by_path(&vec!["y"; 31].join("/")).unwrap().id;
+    let err = project.move_code(z, Some(deepest), None).unwrap_err();
+    assert!(
+        err.to_string().contains("more than 32 levels deep"),
+        "{err}"
+    );
+    assert!(project.code_by_path("z/z/z").unwrap().id == top);
+    // a REFI-QDA codebook nesting 40 codes
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"x\"><Codes>",
+    );
+    for i in 0..40 {
+        xml.push_str(&format!(
+            "<Code guid=\"00000000-0000-4000-8000-{i:012}\" name=\"k{i}\" isCodable=\"true\">"
+        ));
+    }
+    xml.push_str(&"</Code>".repeat(40));
+    xml.push_str("</Codes></CodeBook>");
+    let qdc = s.file("tief.qdc", xml.as_bytes());
+    drop(project);
+    let before = fingerprint(&p);
+    refused(
+        &["import-qdc", path, qdc.to_str().unwrap()],
+        "more than 32 levels deep",
+    );
+    assert_eq!(fingerprint(&p), before);
+}

@@ -24,7 +24,7 @@ struct CodeRow {
 
 /// `codes`: the code tree with segment counts (own, and with sub-codes).
 pub fn run_codes(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let counts = p.code_counts()?;
     let codes: Vec<CodeRow> = p
         .codes()?
@@ -86,7 +86,7 @@ pub fn run_codes(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `add-code`: a code and any missing parents.
 pub fn run_add_code(args: AddCodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let id = p.add_code(&args.path, args.color.as_deref(), &args.description)?;
     writeln!(out, "created code {id} “{}”", CodePath::parse(&args.path)?)?;
     Ok(())
@@ -94,7 +94,7 @@ pub fn run_add_code(args: AddCodeArgs, out: &mut dyn Write) -> anyhow::Result<()
 
 /// `memo`: prints a memo, or with `--text` writes it.
 pub fn run_memo(args: MemoArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     if let Some(segment) = args.target.segment {
         let segment = SegmentId(segment);
         match args.text {

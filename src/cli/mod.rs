@@ -20,6 +20,20 @@ use std::process::ExitCode;
 
 pub use args::{Cli, Command, Export, Headless};
 
+/// Opens a project for a command; says so on standard error when a write-ahead log left behind was
+/// copied aside with the file before SQLite merged it.
+pub(crate) fn open_project(path: &std::path::Path) -> crate::Result<crate::project::Project> {
+    let project = crate::project::Project::open(path)?;
+    if let Some(copy) = project.recovery_copy() {
+        eprintln!(
+            "kodierwerk: {} had a write-ahead log left behind (by a crash, or copied there); before it was merged into the project, both were copied to {} (open that copy to see the project as it was before)",
+            path.display(),
+            copy.display()
+        );
+    }
+    Ok(project)
+}
+
 /// Runs a headless command, writing results to `out`.
 pub fn run(command: Headless, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {

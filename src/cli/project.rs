@@ -51,7 +51,7 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         attributes: parse_assignments(&args.attrs)?,
         encoding,
     };
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let reports = corpus::import_paths(&mut p, &args.paths, &options);
     if args.format == super::args::Format::Json {
         print_json(out, &reports)?;
@@ -115,7 +115,7 @@ pub fn run_sample(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> 
 
 /// `docs`: the documents with their document attributes.
 pub fn run_docs(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let docs = p.documents()?;
     print_listing(out, args.format, &docs, || {
         let attributes = attribute_names(&p, Scope::Document)?;
@@ -151,7 +151,7 @@ pub fn run_docs(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `text`: a document's stored text, byte for byte.
 pub fn run_text(args: TextArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let id = p.resolve_document(&args.doc)?;
     out.write_all(p.document_text(id)?.as_bytes())?;
     Ok(())
@@ -159,7 +159,7 @@ pub fn run_text(args: TextArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `jobcenter`: creates a jobcenter or changes its attributes.
 pub fn run_jobcenter(args: JobcenterArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let (_, created) = p.set_jobcenter(&args.name, &parse_assignments(&args.attrs)?)?;
     let jobcenter = p.jobcenter(&args.name)?;
     let values: Vec<String> = jobcenter
@@ -179,7 +179,7 @@ pub fn run_jobcenter(args: JobcenterArgs, out: &mut dyn Write) -> anyhow::Result
 
 /// `jobcenters`: the jobcenters with their attributes.
 pub fn run_jobcenters(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let jobcenters = p.jobcenters()?;
     print_listing(out, args.format, &jobcenters, || {
         let attributes = attribute_names(&p, Scope::Jobcenter)?;

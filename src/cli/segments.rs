@@ -25,7 +25,7 @@ pub fn run_code(args: CodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             "name the passage with --doc, --start, --end, --code and --coder, or a batch with --from"
         );
     };
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let document = p.resolve_document(&doc)?;
     let code = p.code_by_path(&code)?;
     let id = p.apply_code(
@@ -49,7 +49,7 @@ fn run_code_batch(
     csv: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut p = Project::open(project)?;
+    let mut p = super::open_project(project)?;
     let bytes = if file == Path::new("-") {
         read_bounded(std::io::stdin(), MAX_BATCH_BYTES)
             .map_err(|e| anyhow::anyhow!("the codings on standard input cannot be read: {e}"))?
@@ -72,7 +72,7 @@ fn run_code_batch(
 
 /// `segments`: the coded segments that the options select.
 pub fn run_segments(args: SegmentsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let filter = segment_filter(&p, &args.filter)?;
     let format = args.format;
     if format == Format::Csv {
@@ -115,21 +115,21 @@ pub fn run_segments(args: SegmentsArgs, out: &mut dyn Write) -> anyhow::Result<(
 
 /// `undo`: takes back the latest change.
 pub fn run_undo(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     writeln!(out, "undone: {}", p.undo()?)?;
     Ok(())
 }
 
 /// `redo`: makes the change undone last again.
 pub fn run_redo(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     writeln!(out, "redone: {}", p.redo()?)?;
     Ok(())
 }
 
 /// `log`: the latest entries of the action log.
 pub fn run_log(args: LogArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     for action in p.actions(args.limit)? {
         writeln!(
             out,

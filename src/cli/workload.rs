@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use super::args::{ExerciseArgs, GenerateArgs, GenerateCorpusArgs};
-use crate::project::Project;
 use crate::workload::{corpus, session};
 
 /// `generate`: a project of generated transcripts and codings.
@@ -28,7 +27,7 @@ pub fn run_generate(args: GenerateArgs, out: &mut dyn Write) -> anyhow::Result<(
 
 /// `exercise`: a seeded series of coding changes, each reported, then the state's fingerprint.
 pub fn run_exercise(args: ExerciseArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     session::exercise(&mut p, args.seed, args.steps, out)?;
     writeln!(out, "state {}", session::fingerprint(&p)?)?;
     Ok(())

@@ -76,6 +76,11 @@ pub enum Error {
     BadBatchLine { line: usize, reason: String },
     #[error("“{0}” is not a usable code path: {1}")]
     BadCodePath(String, &'static str),
+    #[error(
+        "“{0}” would lie more than {max} levels deep in the code system, deeper than Kodierwerk keeps code trees; nothing was changed",
+        max = crate::model::code_path::MAX_CODE_DEPTH
+    )]
+    CodeTreeTooDeep(String),
     #[error("a code “{0}” exists already at that place in the code system")]
     DuplicateCode(String),
     #[error("“{0}” is not a usable code name: {1}")]

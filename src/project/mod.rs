@@ -11,6 +11,7 @@ mod documents;
 mod jobcenters;
 pub mod log;
 mod memos;
+mod recovery;
 pub mod schema;
 mod segments;
 #[cfg(test)]
@@ -38,6 +39,9 @@ pub use typology::Evidence;
 pub struct Project {
     conn: Connection,
     path: PathBuf,
+    /// Where the file and its write-ahead log were copied before SQLite recovered the log.
+    recovery_copy: Option<PathBuf>,
+    _open: recovery::OpenHere,
 }
 
 impl std::fmt::Debug for Project {
@@ -72,6 +76,8 @@ impl Project {
         let mut project = Self {
             conn,
             path: path.to_owned(),
+            recovery_copy: None,
+            _open: recovery::OpenHere::new(path),
         };
         let result = project.initialise();
         if result.is_err() {
@@ -86,6 +92,8 @@ impl Project {
     pub fn open(path: &Path) -> Result<Self> {
         check_file(path)?;
         let version = probe(path)?;
+        let recovery_copy = recovery::keep_log_aside(path)?;
+        let open_here = recovery::OpenHere::new(path);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -95,6 +103,8 @@ impl Project {
         let mut project = Self {
             conn,
             path: path.to_owned(),
+            recovery_copy,
+            _open: open_here,
         };
         if version < schema::CURRENT_VERSION {
             project.back_up_before_migration(version)?;
@@ -109,6 +119,13 @@ impl Project {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Where the file and its write-ahead log were copied before SQLite merged a log left behind
+    /// (by a crash, or put there from elsewhere), if it had to: opening that copy gives the state
+    /// before the merge.
+    pub fn recovery_copy(&self) -> Option<&Path> {
+        self.recovery_copy.as_deref()
     }
 
     /// Runs several reads on one snapshot of the file, so that a write committed meanwhile by
