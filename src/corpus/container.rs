@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 use std::io::{Read, Seek};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -38,9 +40,32 @@ pub enum ContainerError {
 
 type Result<T> = std::result::Result<T, ContainerError>;
 
+/// A reader that counts the bytes read through it, so that an entry's packed size is what was
+/// actually read, not what the archive claims.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counting<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 /// A zip archive, opened for reading single entries within the limits above.
 pub struct Archive<R: Read + Seek> {
-    zip: zip::ZipArchive<R>,
+    zip: zip::ZipArchive<Counting<R>>,
+    /// Bytes read from the archive so far.
+    read: Arc<AtomicU64>,
     /// Entry names, `\` turned into `/`, by index.
     names: Vec<String>,
     unpacked: u64,
@@ -50,6 +75,11 @@ impl<R: Read + Seek> Archive<R> {
     /// Opens an archive and refuses one with an entry that points outside it. An I/O error other
     /// than a file ending too early is passed on as such.
     pub fn new(reader: R) -> std::result::Result<Self, OpenError> {
+        let read = Arc::new(AtomicU64::new(0));
+        let reader = Counting {
+            inner: reader,
+            read: read.clone(),
+        };
         let zip = zip::ZipArchive::new(reader).map_err(|e| match e {
             zip::result::ZipError::Io(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 OpenError::Io(e)
@@ -74,6 +104,7 @@ impl<R: Read + Seek> Archive<R> {
         }
         Ok(Self {
             zip,
+            read,
             names,
             unpacked: 0,
         })
@@ -107,7 +138,7 @@ impl<R: Read + Seek> Archive<R> {
 
     /// Reads one entry into memory, refusing it if it unpacks to far more than it is packed (a zip
     /// bomb) or the file as a whole grows past [`MAX_TOTAL_BYTES`]. Counts the bytes actually
-    /// unpacked, not what the archive claims.
+    /// read and unpacked, not the sizes the archive claims.
     pub fn read(&mut self, index: usize) -> Result<Vec<u8>> {
         let name = self.names[index].clone();
         let damaged = |what: String| {
@@ -120,7 +151,7 @@ impl<R: Read + Seek> Archive<R> {
         if entry.encrypted() {
             return Err(ContainerError::Encrypted(name));
         }
-        let packed = entry.compressed_size().max(1);
+        let start = self.read.load(Ordering::Relaxed);
         let budget = MAX_TOTAL_BYTES.saturating_sub(self.unpacked);
         let mut out = Vec::with_capacity(entry.size().min(16 * 1024 * 1024) as usize);
         let mut chunk = vec![0u8; 64 * 1024];
@@ -137,6 +168,7 @@ impl<R: Read + Seek> Archive<R> {
                     MAX_TOTAL_BYTES / (1024 * 1024)
                 )));
             }
+            let packed = (self.read.load(Ordering::Relaxed) - start).max(1);
             if len > RATIO_CHECKED_FROM && len > packed.saturating_mul(MAX_RATIO) {
                 return Err(ContainerError::Unsafe(format!(
                     "its entry {name} unpacks to more than {MAX_RATIO} times its packed size, as a zip bomb does"
@@ -551,5 +583,47 @@ mod tests {
         assert!(parse_xml(b"<a>&foo;</a>").is_err());
         let deep = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
         assert!(parse_xml(deep.as_bytes()).is_err());
+    }
+
+    /// An archive whose headers claim a packed size far larger than the bytes it holds.
+    fn archive_of(unpacked: usize, claimed: Option<u32>) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("sources/big.txt", options).unwrap();
+        zip.write_all(&vec![b'a'; unpacked]).unwrap();
+        zip.finish().unwrap();
+        let mut bytes = out.into_inner();
+        let Some(claimed) = claimed else {
+            return bytes;
+        };
+        let mut patched = 0;
+        for at in 0..bytes.len().saturating_sub(4) {
+            let size_at = match &bytes[at..at + 4] {
+                b"PK\x03\x04" => at + 18,
+                b"PK\x01\x02" => at + 20,
+                _ => continue,
+            };
+            bytes[size_at..size_at + 4].copy_from_slice(&claimed.to_le_bytes());
+            patched += 1;
+        }
+        assert_eq!(patched, 2);
+        bytes
+    }
+
+    #[test]
+    fn the_packed_size_is_counted_not_taken_from_the_headers() {
+        let bytes = archive_of(20 * 1024 * 1024, Some(1 << 30));
+        let mut archive = Archive::new(std::io::Cursor::new(&bytes[..]))
+            .unwrap_or_else(|_| panic!("the archive opens"));
+        let err = archive.read(0).unwrap_err();
+        assert!(matches!(err, ContainerError::Unsafe(_)), "{err}");
+        // the same entry, smaller, with honest headers reads whole
+        let honest = archive_of(1024 * 1024, None);
+        let mut archive = Archive::new(std::io::Cursor::new(&honest[..]))
+            .unwrap_or_else(|_| panic!("the archive opens"));
+        assert_eq!(archive.read(0).unwrap().len(), 1024 * 1024);
     }
 }

@@ -1,0 +1,75 @@
+//! REFI-QDA files built to make the import produce far more than they hold: one note referenced
+//! hundreds of times, one selection with a hundred codings. What the import makes is bounded, and
+//! the report says what was left out.
+
+mod common;
+
+use std::io::Write;
+
+use common::Scratch;
+use kodierwerk::exchange::read_qdpx;
+
+fn guid(n: usize) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn write_qdpx(path: &std::path::Path, qde: &str) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("project.qde", options).unwrap();
+    zip.write_all(qde.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn references_per_note_and_codings_per_selection_are_bounded() {
+    let s = Scratch::new();
+    let text = "I: Wie war das?\nB: Gut.\n".repeat(100);
+    let note = "Notiz ".repeat(20_000);
+    let codings: String = (0..100)
+        .map(|i| {
+            format!(
+                "<Coding guid=\"{}\" creatingUser=\"{}\"><CodeRef targetGUID=\"{}\"/></Coding>",
+                guid(1000 + i),
+                guid(1),
+                guid(2)
+            )
+        })
+        .collect();
+    let note_refs = format!("<NoteRef targetGUID=\"{}\"/>", guid(5)).repeat(300);
+    let qde = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\
+<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"Bombe\" origin=\"Hand\">\
+<Users><User guid=\"{user}\" name=\"Anna\"/></Users>\
+<CodeBook><Codes><Code guid=\"{code}\" name=\"K\" isCodable=\"true\"/></Codes></CodeBook>\
+<Sources><TextSource guid=\"{source}\" name=\"Interview\"><PlainTextContent>{text}</PlainTextContent>\
+<PlainTextSelection guid=\"{selection}\" startPosition=\"0\" endPosition=\"{end}\" creatingUser=\"{user}\">{codings}</PlainTextSelection>\
+{note_refs}</TextSource></Sources>\
+<Notes><Note guid=\"{note_guid}\" name=\"N\"><PlainTextContent>{note}</PlainTextContent></Note></Notes>\
+</Project>",
+        user = guid(1),
+        code = guid(2),
+        source = guid(3),
+        selection = guid(4),
+        note_guid = guid(5),
+        end = text.chars().count(),
+    );
+    let path = s.path("bombe.qdpx");
+    write_qdpx(&path, &qde);
+    let (bundle, report) = read_qdpx(&path).unwrap();
+    let report = report.to_string();
+    assert_eq!(bundle.segments.len(), 64, "{report}");
+    assert!(
+        report.contains("36 codings beyond the 64 one passage may carry were not imported"),
+        "{report}"
+    );
+    let memo = &bundle.sources[0].memo;
+    assert!(memo.len() <= 100 * (note.len() + 2), "{}", memo.len());
+    assert!(memo.len() >= 100 * note.trim().len(), "{}", memo.len());
+    assert!(
+        report.contains("200 references to notes beyond the 100 places one note may be attached to were not imported"),
+        "{report}"
+    );
+}
