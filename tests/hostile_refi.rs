@@ -73,3 +73,32 @@ fn references_per_note_and_codings_per_selection_are_bounded() {
         "{report}"
     );
 }
+
+#[test]
+fn exported_entries_are_named_by_real_guids_only() {
+    let s = Scratch::new();
+    let project = s.path("p.kodierwerk");
+    let p = project.to_str().unwrap();
+    common::kw_ok(["new", p]);
+    let file = s.file("a.txt", "I: Frage?\nB: Antwort.\n".as_bytes());
+    common::kw_ok(["import", p, file.to_str().unwrap(), "--jobcenter", "Nord"]);
+    rusqlite::Connection::open(&project)
+        .unwrap()
+        .execute("UPDATE documents SET guid = '../../x'", [])
+        .unwrap();
+    let out = s.path("export.qdpx");
+    common::kw_ok(["export", "qdpx", p, out.to_str().unwrap()]);
+    let zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for name in &names {
+        assert!(
+            name == "project.qde" || (name.starts_with("sources/") && !name.contains("..")),
+            "{name}"
+        );
+    }
+    assert!(!s.dir.path().parent().unwrap().join("x.txt").exists());
+    // and the export reads back with its text
+    let (bundle, _) = read_qdpx(&out).unwrap();
+    assert_eq!(bundle.sources[0].text, "I: Frage?\nB: Antwort.\n");
+}

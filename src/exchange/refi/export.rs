@@ -18,7 +18,9 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::exchange::csv::write_atomically;
-use crate::model::bundle::{Bundle, BundleCode, BundleSegment, VariableScope, derived_guid};
+use crate::model::bundle::{
+    Bundle, BundleCode, BundleSegment, VariableScope, derived_guid, normalise_guid,
+};
 use crate::model::error::{Error, Result};
 use crate::model::range::{CharRange, TextIndex};
 use crate::project::Project;
@@ -110,7 +112,16 @@ pub fn choices_from_description(text: &str) -> (Vec<String>, String) {
 
 /// Where a source's text lies inside a QDPX: `sources/<guid>.txt`.
 pub fn source_file_name(guid: &str) -> String {
-    format!("sources/{guid}.txt")
+    format!("sources/{}.txt", source_file_stem(guid))
+}
+
+/// The name of a source's text file: its GUID when that is one (nothing else may come from the
+/// project into a path inside the archive), else a GUID derived from it.
+fn source_file_stem(guid: &str) -> String {
+    match normalise_guid(guid) {
+        Some(g) if g == guid.to_ascii_lowercase() => g,
+        _ => derived_guid(guid, "source file"),
+    }
 }
 
 /// The `project.qde` of a bundle.
@@ -416,7 +427,7 @@ fn write_project<W: Write>(out: W, bundle: &Bundle, plan: &Plan<'_>) -> io::Resu
     if !bundle.sources.is_empty() {
         x.start("Sources", &[])?;
         for source in &bundle.sources {
-            let path = format!("internal://{}.txt", source.guid);
+            let path = format!("internal://{}.txt", source_file_stem(&source.guid));
             let mut attributes = vec![
                 ("guid", source.guid.as_str()),
                 ("name", source.name.as_str()),
