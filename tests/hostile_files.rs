@@ -209,3 +209,61 @@ fn pipes_and_endless_devices_are_refused_before_they_are_read() {
     );
     assert_eq!(fingerprint(&path), before);
 }
+
+#[test]
+fn generated_transcripts_are_written_only_as_new_files_and_their_size_is_bounded() {
+    let s = Scratch::new();
+    let path = project_with_one_document(&s);
+    let before = fingerprint(&path);
+    let folder = s.path("korpus");
+    std::fs::create_dir(&folder).unwrap();
+    std::os::unix::fs::symlink(&path, folder.join("G00001.txt")).unwrap();
+    std::fs::write(folder.join("G00002.txt"), b"meine Datei").unwrap();
+    let folder_arg = folder.to_str().unwrap();
+    refused_within(
+        &["generate-corpus", folder_arg, "--documents", "2"],
+        "exists already",
+    );
+    assert_eq!(fingerprint(&path), before);
+    assert!(
+        std::fs::symlink_metadata(folder.join("G00001.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    std::fs::remove_file(folder.join("G00001.txt")).unwrap();
+    refused_within(
+        &["generate-corpus", folder_arg, "--documents", "2"],
+        "exists already",
+    );
+    assert_eq!(
+        std::fs::read(folder.join("G00002.txt")).unwrap(),
+        b"meine Datei"
+    );
+
+    let new = s.path("gross.kodierwerk");
+    let new_arg = new.to_str().unwrap();
+    for args in [
+        ["--chars", "0"],
+        ["--chars", "99999999999"],
+        ["--documents", "100000000"],
+        ["--segments", "99999999"],
+    ] {
+        let mut all = vec!["generate", new_arg];
+        all.extend(args);
+        refused_within(&all, "out of range");
+        assert!(!new.exists());
+    }
+    refused_within(
+        &[
+            "generate",
+            new_arg,
+            "--documents",
+            "100000",
+            "--chars",
+            "10000000",
+        ],
+        "would take more than",
+    );
+    assert!(!new.exists());
+}
