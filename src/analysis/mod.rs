@@ -23,8 +23,8 @@ pub use agreement::{
 };
 pub use agreement_figures::{AgreementTable, Figure, Figures, Undefined};
 pub use cooccurrence::{
-    Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, cooccurrence,
-    overlapping_pairs, passages,
+    Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, MAX_TABLE_CODES,
+    cooccurrence, overlapping_pairs, passages,
 };
 pub use crosstab::{
     Crosstab, CrosstabColumn, CrosstabRow, CrosstabSpec, Requirement, Unit, crosstab,

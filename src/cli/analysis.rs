@@ -11,8 +11,8 @@ use super::args::{
 use super::print::{code_label, header, labelled_table, print_listing, value_of};
 use crate::analysis::{
     AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns,
-    MatrixSpec, Measure, TableWords, TypologySpec, cooccurrence, crosstab, load_turns, matrix,
-    parse_assignments, parse_condition, separating_codes, typology,
+    MAX_TABLE_CODES, MatrixSpec, Measure, TableWords, TypologySpec, cooccurrence, crosstab,
+    load_turns, matrix, parse_assignments, parse_condition, separating_codes, typology,
 };
 use crate::model::SegmentId;
 use crate::project::{DIGITALISIERUNGSTYP, Evidence};
@@ -150,7 +150,15 @@ pub fn run_cooccurrence(args: CooccurrenceArgs, out: &mut dyn Write) -> anyhow::
             })
             .collect();
         Ok((columns, rows))
-    })
+    })?;
+    if c.left_out > 0 {
+        eprintln!(
+            "kodierwerk: the code system has more than {MAX_TABLE_CODES} codes; the table shows the {} codes that meet another (the most meeting ones) and leaves out {}",
+            c.codes.len(),
+            c.left_out
+        );
+    }
+    Ok(())
 }
 
 /// `typology`: the code profiles of the types, and (as a table) each type's jobcenters.
