@@ -406,3 +406,29 @@ fn an_export_into_a_folder_without_write_permission_says_so() {
     );
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
+
+#[test]
+fn a_sentence_says_its_cause_once() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    kw_ok(["add-code", p, "A"]);
+    let run = kw([
+        "code", p, "--doc", "1", "--start", "5", "--end", "5", "--code", "A", "--coder", "Anna",
+    ]);
+    assert!(!run.ok);
+    assert_eq!(
+        run.stderr.matches("empty or reversed").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let run = kw(["export", "csv", p, s.path("fehlt/x.csv").to_str().unwrap()]);
+    assert!(!run.ok);
+    assert_eq!(
+        run.stderr.matches("No such file or directory").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}

@@ -98,9 +98,17 @@ pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
-/// The error and its causes as one sentence.
+/// The error and its causes as one sentence; a cause whose words the sentence already holds (an
+/// error that names its cause in its own message) is not said twice.
 fn sentence(error: &anyhow::Error) -> String {
-    let mut text = format!("{error:#}");
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
     // A sentence starts with a capital, unless it starts with a file name, which stays as it is.
     let starts_with_word = text
         .split_whitespace()
