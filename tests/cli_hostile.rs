@@ -432,3 +432,18 @@ fn a_sentence_says_its_cause_once() {
         run.stderr
     );
 }
+
+#[test]
+fn a_number_that_is_also_a_name_is_refused_naming_both() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let one = s.file("1.txt", "I: Zweites?\nB: Ja.\n".as_bytes());
+    kw_ok(["import", p, one.to_str().unwrap(), "--jobcenter", "Nord"]);
+    refused(
+        &["text", p, "--doc", "1"],
+        "“1” is the number of the document “a” and the name of document 2",
+    );
+    assert!(kw_ok(["text", p, "--doc", "2"]).contains("Zweites"));
+    assert!(kw_ok(["text", p, "--doc", "a"]).contains("Antwort"));
+}

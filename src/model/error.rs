@@ -56,6 +56,14 @@ pub enum Error {
     UnknownDocument(String),
     #[error("“{0}” names more than one document; use its number from `kodierwerk docs`")]
     AmbiguousDocument(String),
+    #[error(
+        "“{reference}” is the number of the document “{numbered}” and the name of document {named}; write the number ({named}) or the name (“{numbered}”) of the one you mean"
+    )]
+    NumberOrName {
+        reference: String,
+        numbered: String,
+        named: i64,
+    },
     #[error("the same text is already in the project as document “{0}”")]
     DuplicateText(String),
     #[error("a document named “{0}” is already in the project; rename the file")]
