@@ -267,3 +267,27 @@ fn generated_transcripts_are_written_only_as_new_files_and_their_size_is_bounded
     );
     assert!(!new.exists());
 }
+
+#[test]
+fn temporary_files_of_killed_exports_are_cleaned_up() {
+    let s = Scratch::new();
+    let path = project_with_one_document(&s);
+    let stale = s.file(".kodierwerk-export-AbC123", b"halb");
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    let running = s.file(".kodierwerk-export-XyZ789", b"wird geschrieben");
+    let other = s.file(".versteckt", b"fremd");
+    kw_ok([
+        "export",
+        "csv",
+        path.to_str().unwrap(),
+        s.path("segmente.csv").to_str().unwrap(),
+    ]);
+    assert!(!stale.exists());
+    assert!(running.exists());
+    assert!(other.exists());
+}

@@ -73,6 +73,36 @@ impl<W: Write> SafeCsv<W> {
     }
 }
 
+/// How an export's temporary file begins.
+const TEMPORARY_PREFIX: &str = ".kodierwerk-export-";
+
+/// A temporary file unchanged for this long belongs to an export that was killed (a running one
+/// writes on).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the temporary files that killed exports left in a folder: regular files of our prefix
+/// that have not changed for a minute.
+fn remove_stale_temporaries(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let stale = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(TEMPORARY_PREFIX)
+            && entry.metadata().is_ok_and(|m| {
+                m.is_file()
+                    && m.modified()
+                        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > STALE_AFTER))
+            });
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The endings of SQLite's side files beside a database.
 const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
 
@@ -137,8 +167,9 @@ pub fn write_atomically(
         _ => Path::new("."),
     };
     check_target(path)?;
+    remove_stale_temporaries(folder);
     let mut temp = tempfile::Builder::new()
-        .prefix(".kodierwerk-export-")
+        .prefix(TEMPORARY_PREFIX)
         .tempfile_in(folder)
         .map_err(|e| Error::io(folder, e))?;
     {
