@@ -102,3 +102,59 @@ fn exported_entries_are_named_by_real_guids_only() {
     let (bundle, _) = read_qdpx(&out).unwrap();
     assert_eq!(bundle.sources[0].text, "I: Frage?\nB: Antwort.\n");
 }
+
+#[test]
+fn source_texts_pass_the_checks_of_transcripts() {
+    let s = Scratch::new();
+    let source = |n: usize, name: &str, path: &str| {
+        format!(
+            "<TextSource guid=\"{}\" name=\"{name}\" plainTextPath=\"internal://{path}\"/>",
+            guid(n)
+        )
+    };
+    let qde = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\
+<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"Texte\" origin=\"Hand\"><Sources>{}{}{}{}{}</Sources></Project>",
+        source(1, "gut", "gut.txt"),
+        source(2, "utf32", "utf32.txt"),
+        source(3, "nul", "nul.txt"),
+        source(4, "steuer", "steuer.txt"),
+        source(5, "leer", "leer.txt"),
+    );
+    let utf32: Vec<u8> = b"\xFF\xFE\0\0"
+        .iter()
+        .copied()
+        .chain("I: Hallo\n".chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .collect();
+    let path = s.path("texte.qdpx");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in [
+        ("project.qde", qde.as_bytes()),
+        ("sources/gut.txt", "I: Hallo\u{85}B: Ja\n".as_bytes()),
+        ("sources/utf32.txt", &utf32),
+        ("sources/nul.txt", b"I: Hallo\0B: Ja\n"),
+        ("sources/steuer.txt", b"I: \x01\x02\x03\x04 Hallo\n"),
+        ("sources/leer.txt", b"  \n"),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    let (bundle, report) = read_qdpx(&path).unwrap();
+    let report = report.to_string();
+    let names: Vec<&str> = bundle.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["gut"], "{report}");
+    for (name, why) in [
+        ("utf32", "UTF-32"),
+        ("nul", "NUL"),
+        ("steuer", "control characters"),
+        ("leer", "its text is empty"),
+    ] {
+        assert!(
+            report.contains(&format!("“{name}”")) && report.contains(why),
+            "{name}: {report}"
+        );
+    }
+}

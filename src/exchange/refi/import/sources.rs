@@ -117,7 +117,15 @@ impl Reading<'_> {
             ));
             return;
         }
-        let raw = match self.text_of(source) {
+        let raw = self.text_of(source).and_then(|raw| {
+            if raw.trim().is_empty() {
+                return Err("its text is empty".to_owned());
+            }
+            crate::corpus::decode::check_characters(&raw)
+                .map(|()| raw)
+                .map_err(|refusal| format!("its text was refused: {refusal}"))
+        });
+        let raw = match raw {
             Ok(raw) => raw,
             Err(why) => {
                 self.kinds.insert(guid, Kind::Elsewhere);
@@ -423,6 +431,9 @@ impl Reading<'_> {
 /// A source's text file: UTF-8 (a BOM goes later, with the line ends) or UTF-16 with a BOM;
 /// anything else is refused with the reason, since REFI-QDA asks for UTF-8.
 fn decode_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    if bytes.starts_with(b"\xFF\xFE\0\0") || bytes.starts_with(b"\0\0\xFE\xFF") {
+        return Err("is UTF-32 text; REFI-QDA asks for UTF-8".into());
+    }
     for (bom, encoding) in [
         (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
         (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
