@@ -447,3 +447,25 @@ fn a_number_that_is_also_a_name_is_refused_naming_both() {
     assert!(kw_ok(["text", p, "--doc", "2"]).contains("Zweites"));
     assert!(kw_ok(["text", p, "--doc", "a"]).contains("Antwort"));
 }
+
+#[test]
+fn a_coder_name_with_a_line_break_or_an_escape_is_refused() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    kw_ok(["add-code", p, "A"]);
+    let before = fingerprint(&project);
+    for coder in ["Anna\nJonas", "Anna\u{1b}]0;x\u{7}"] {
+        let run = kw([
+            "code", p, "--doc", "1", "--start", "0", "--end", "2", "--code", "A", "--coder", coder,
+        ]);
+        assert!(!run.ok);
+        assert!(
+            run.stderr.contains("not a usable coder name"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    }
+    assert_eq!(fingerprint(&project), before);
+}

@@ -93,6 +93,8 @@ pub enum Error {
     DuplicateCode(String),
     #[error("“{0}” is not a usable code name: {1}")]
     BadCodeName(String, &'static str),
+    #[error("“{0}” is not a usable coder name: {1}")]
+    BadCoderName(String, &'static str),
     #[error(
         "the code “{code}” cannot be moved into “{target}”, because that is the code itself or one of its sub-codes; choose a place outside “{code}”"
     )]
