@@ -254,3 +254,28 @@ fn code_trees_stop_at_a_stated_depth_wherever_codes_are_made() {
     );
     assert_eq!(fingerprint(&p), before);
 }
+
+#[cfg(feature = "gui")]
+#[test]
+fn the_window_says_when_a_log_left_behind_was_copied_aside() {
+    use egui_kittest::kittest::Queryable;
+    let s = Scratch::new();
+    let p = project(&s);
+    {
+        let conn = Connection::open(&p).unwrap();
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO project_info (key, value) VALUES ('spur', 'vorher')",
+            [],
+        )
+        .unwrap();
+    }
+    let mut h = common::workbench_on(&p, 1400.0);
+    h.run();
+    assert!(
+        h.query_by_label_contains("p.kodierwerk.before-recovery")
+            .is_some()
+    );
+    assert!(s.path("p.kodierwerk.before-recovery").exists());
+}
