@@ -469,3 +469,39 @@ fn a_coder_name_with_a_line_break_or_an_escape_is_refused() {
     }
     assert_eq!(fingerprint(&project), before);
 }
+
+#[test]
+fn an_import_report_as_csv_is_csv() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let good = s.file("b.txt", "I: Noch eine?\nB: Ja.\n".as_bytes());
+    let empty = s.file("leer.txt", b"");
+    let run = kw([
+        "import",
+        p,
+        good.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        "--jobcenter",
+        "Nord",
+        "--format",
+        "csv",
+    ]);
+    assert!(!run.ok);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "file,status,document,name,jobcenter,encoding,detected_by,chars,turns,remarks_or_reason"
+    );
+    assert!(
+        lines[1].contains(",imported,2,b,Nord,UTF-8,"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].contains(",refused,,,,,,,,the file is empty"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines.len(), 3);
+}

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Context, bail};
 
 use super::args::{ImportArgs, JobcenterArgs, ListArgs, NewArgs, ProjectArgs, TextArgs};
-use super::print::{header, print_json, print_listing, value_of};
+use super::print::{header, print_json, print_listing, print_rows, value_of};
 use crate::analysis::parse_assignments;
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, MAX_FILE_BYTES, Outcome, decode};
@@ -55,6 +55,53 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let reports = corpus::import_paths(&mut p, &args.paths, &options);
     if args.format == super::args::Format::Json {
         print_json(out, &reports)?;
+    } else if args.format == super::args::Format::Csv {
+        let rows = reports.iter().map(|r| match &r.outcome {
+            Outcome::Imported {
+                document,
+                name,
+                jobcenter,
+                encoding,
+                detected_by,
+                chars,
+                turns,
+                remarks,
+            } => vec![
+                r.file.clone(),
+                "imported".to_owned(),
+                document.to_string(),
+                name.to_string(),
+                jobcenter.to_string(),
+                encoding.to_string(),
+                detected_by.to_string(),
+                chars.to_string(),
+                turns.to_string(),
+                remarks.to_string(),
+            ],
+            Outcome::Refused { reason } => {
+                let mut row = vec![r.file.clone(), "refused".to_owned()];
+                row.extend(std::iter::repeat_n(String::new(), 7));
+                row.push(reason.to_string());
+                row
+            }
+        });
+        print_rows(
+            out,
+            super::args::Format::Csv,
+            &[
+                "file",
+                "status",
+                "document",
+                "name",
+                "jobcenter",
+                "encoding",
+                "detected_by",
+                "chars",
+                "turns",
+                "remarks_or_reason",
+            ],
+            rows,
+        )?;
     } else {
         for report in &reports {
             match &report.outcome {
