@@ -505,3 +505,35 @@ fn an_import_report_as_csv_is_csv() {
     );
     assert_eq!(lines.len(), 3);
 }
+
+#[test]
+fn escape_sequences_in_names_are_shown_not_sent_to_the_terminal() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let file = s.file(
+        "Titel\u{1b}]0;gehackt\u{7}.txt",
+        "I: Wie?\nB: So.\n".as_bytes(),
+    );
+    let run = kw([
+        "import",
+        p,
+        file.to_str().unwrap(),
+        "--jobcenter",
+        "Nord\u{1b}[31m",
+    ]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("\\u{1b}]0;gehackt\\u{7}"),
+        "{:?}",
+        run.stdout
+    );
+    let docs = kw_ok(["docs", p]);
+    assert!(
+        !docs.contains('\u{1b}') && !docs.contains('\u{7}'),
+        "{docs:?}"
+    );
+    let run = kw(["text", p, "--doc", "Titel\u{1b}]0;gehackt"]);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

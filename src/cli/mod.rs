@@ -92,7 +92,7 @@ pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("kodierwerk: {}", sentence(&error));
+            eprintln!("kodierwerk: {}", print::visible(&sentence(&error)));
             ExitCode::FAILURE
         }
     }

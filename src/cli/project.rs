@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Context, bail};
 
 use super::args::{ImportArgs, JobcenterArgs, ListArgs, NewArgs, ProjectArgs, TextArgs};
-use super::print::{header, print_json, print_listing, print_rows, value_of};
+use super::print::{header, print_json, print_listing, print_rows, value_of, visible};
 use crate::analysis::parse_assignments;
 use crate::coding::codebook;
 use crate::corpus::{self, ImportOptions, MAX_FILE_BYTES, Outcome, decode};
@@ -115,20 +115,21 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     turns,
                     remarks,
                 } => {
-                    write!(
-                        out,
+                    let line = format!(
                         "imported  {}: document {document} “{name}” in {jobcenter}, {chars} characters, {turns} turns, {encoding} ({detected_by})",
                         report.file
-                    )?;
+                    );
                     if remarks.is_empty() {
-                        writeln!(out)?
+                        writeln!(out, "{}", visible(&line))?
                     } else {
-                        writeln!(out, "; {remarks}")?
+                        writeln!(out, "{}; {}", visible(&line), visible(remarks))?
                     }
                 }
-                Outcome::Refused { reason } => {
-                    writeln!(out, "refused   {}: {reason}", report.file)?
-                }
+                Outcome::Refused { reason } => writeln!(
+                    out,
+                    "refused   {}",
+                    visible(&format!("{}: {reason}", report.file))
+                )?,
             }
         }
     }
