@@ -406,3 +406,134 @@ fn an_export_into_a_folder_without_write_permission_says_so() {
     );
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
+
+#[test]
+fn a_sentence_says_its_cause_once() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    kw_ok(["add-code", p, "A"]);
+    let run = kw([
+        "code", p, "--doc", "1", "--start", "5", "--end", "5", "--code", "A", "--coder", "Anna",
+    ]);
+    assert!(!run.ok);
+    assert_eq!(
+        run.stderr.matches("empty or reversed").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let run = kw(["export", "csv", p, s.path("fehlt/x.csv").to_str().unwrap()]);
+    assert!(!run.ok);
+    assert_eq!(
+        run.stderr.matches("No such file or directory").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_number_that_is_also_a_name_is_refused_naming_both() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let one = s.file("1.txt", "I: Zweites?\nB: Ja.\n".as_bytes());
+    kw_ok(["import", p, one.to_str().unwrap(), "--jobcenter", "Nord"]);
+    refused(
+        &["text", p, "--doc", "1"],
+        "“1” is the number of the document “a” and the name of document 2",
+    );
+    assert!(kw_ok(["text", p, "--doc", "2"]).contains("Zweites"));
+    assert!(kw_ok(["text", p, "--doc", "a"]).contains("Antwort"));
+}
+
+#[test]
+fn a_coder_name_with_a_line_break_or_an_escape_is_refused() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    kw_ok(["add-code", p, "A"]);
+    let before = fingerprint(&project);
+    for coder in ["Anna\nJonas", "Anna\u{1b}]0;x\u{7}"] {
+        let run = kw([
+            "code", p, "--doc", "1", "--start", "0", "--end", "2", "--code", "A", "--coder", coder,
+        ]);
+        assert!(!run.ok);
+        assert!(
+            run.stderr.contains("not a usable coder name"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    }
+    assert_eq!(fingerprint(&project), before);
+}
+
+#[test]
+fn an_import_report_as_csv_is_csv() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let good = s.file("b.txt", "I: Noch eine?\nB: Ja.\n".as_bytes());
+    let empty = s.file("leer.txt", b"");
+    let run = kw([
+        "import",
+        p,
+        good.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        "--jobcenter",
+        "Nord",
+        "--format",
+        "csv",
+    ]);
+    assert!(!run.ok);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "file,status,document,name,jobcenter,encoding,detected_by,chars,turns,remarks_or_reason"
+    );
+    assert!(
+        lines[1].contains(",imported,2,b,Nord,UTF-8,"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].contains(",refused,,,,,,,,the file is empty"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn escape_sequences_in_names_are_shown_not_sent_to_the_terminal() {
+    let s = Scratch::new();
+    let project = project_with_one_document(&s);
+    let p = project.to_str().unwrap();
+    let file = s.file(
+        "Titel\u{1b}]0;gehackt\u{7}.txt",
+        "I: Wie?\nB: So.\n".as_bytes(),
+    );
+    let run = kw([
+        "import",
+        p,
+        file.to_str().unwrap(),
+        "--jobcenter",
+        "Nord\u{1b}[31m",
+    ]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("\\u{1b}]0;gehackt\\u{7}"),
+        "{:?}",
+        run.stdout
+    );
+    let docs = kw_ok(["docs", p]);
+    assert!(
+        !docs.contains('\u{1b}') && !docs.contains('\u{7}'),
+        "{docs:?}"
+    );
+    let run = kw(["text", p, "--doc", "Titel\u{1b}]0;gehackt"]);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

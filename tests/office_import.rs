@@ -207,6 +207,37 @@ fn a_pdf_reads_as_its_paragraphs_without_running_heads() {
 }
 
 #[test]
+fn a_pdfs_footnotes_go_to_the_memo_and_their_marks_leave_the_text() {
+    let s = Scratch::new();
+    let (project, report, doc) = import(&s, &fixture("interview.pdf"));
+    let text = project.document_text(doc).unwrap();
+    assert!(
+        text.contains("I: Und die Arbeitsvermittlung? #00:00:31-0#"),
+        "{text}"
+    );
+    assert!(text.contains("B: Seit dem Frühjahr."), "{text}");
+    assert!(!text.contains("Gemeint ist"), "{text}");
+    assert!(!text.contains("Frühjahr 2023"), "{text}");
+    let memo = project.memo(&MemoTarget::Document(doc)).unwrap().unwrap();
+    assert!(
+        memo.text
+            .contains("Fußnote 1: Gemeint ist die Vermittlung nach § 35 SGB III.\n"),
+        "{}",
+        memo.text
+    );
+    assert!(
+        memo.text.contains("Fußnote 2: Frühjahr 2023.\n"),
+        "{}",
+        memo.text
+    );
+    assert!(
+        remarks(&report).starts_with("2 footnotes moved to the memo"),
+        "{}",
+        remarks(&report)
+    );
+}
+
+#[test]
 fn a_scanned_pdf_is_refused_with_what_to_do() {
     let s = Scratch::new();
     let mut project = Project::create(&s.path("p.kodierwerk")).unwrap();

@@ -458,3 +458,46 @@ fn the_exported_file_comes_back_into_an_empty_project() {
     );
     assert_eq!(memos(&copy), theirs);
 }
+
+/// QualCoder's importer stops at a note without `creationDateTime`: every note carries one, and a
+/// coding's note its coder.
+#[test]
+fn every_note_carries_its_time_and_a_codings_note_its_coder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = sample(dir.path());
+    let doc = project.documents().unwrap()[0].id;
+    let code = project.codes().unwrap()[0].id;
+    project
+        .set_memo(&MemoTarget::Document(doc), "Dokument-Memo")
+        .unwrap();
+    project
+        .set_memo(&MemoTarget::Code(code), "Code-Memo")
+        .unwrap();
+    let segment = project
+        .segments(&Default::default())
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    project
+        .set_segment_memo(segment.id, "Segment-Memo")
+        .unwrap();
+    let out = dir.path().join("memos.qdpx");
+    export_qdpx(&project, &out).unwrap();
+    let qde = unzip(&out).remove("project.qde").unwrap();
+    validate(&qde, "Project.xsd", dir.path());
+    let xml = String::from_utf8(qde).unwrap();
+    let notes: Vec<&str> = xml
+        .match_indices("<Note ")
+        .map(|(at, _)| &xml[at..at + xml[at..].find('>').unwrap()])
+        .collect();
+    assert!(notes.len() >= 3, "{notes:?}");
+    for note in &notes {
+        assert!(note.contains("creationDateTime=\""), "{note}");
+    }
+    let coding_note = notes
+        .iter()
+        .find(|n| n.contains(&format!("{}–{}", segment.start, segment.end)))
+        .unwrap();
+    assert!(coding_note.contains("creatingUser=\""), "{coding_note}");
+}

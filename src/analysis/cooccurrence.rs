@@ -3,8 +3,12 @@
 //!
 //! Each code counts alone, without its sub-codes: counted with them, a parent would co-occur with
 //! its own sub-code wherever that is used. The diagonal (a code with itself) is always 0.
+//!
+//! A code system of more than [`MAX_TABLE_CODES`] codes is counted by the pairs that occur, not
+//! in a square of all codes, and its table holds only the codes that meet another (the most
+//! meeting ones, if even those are too many): memory follows the pairs, not the codes squared.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -44,13 +48,19 @@ pub struct CooccurrenceRow {
     pub cells: Vec<usize>,
 }
 
+/// The most codes a table holds as rows and columns.
+pub const MAX_TABLE_CODES: usize = 1_000;
+
 /// A computed co-occurrence table.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cooccurrence {
     pub scope: CooccurrenceScope,
-    /// The columns: every code's full path, in the order of the code system.
+    /// The columns: every code's full path, in the order of the code system (in a code system of
+    /// more than [`MAX_TABLE_CODES`] codes, only the codes that meet another).
     pub codes: Vec<CodePath>,
     pub rows: Vec<CooccurrenceRow>,
+    /// How many codes of the code system the table leaves out (0 up to [`MAX_TABLE_CODES`] codes).
+    pub left_out: usize,
 }
 
 /// Computes the co-occurrence table. `turns` is read only for the turn scope (see
@@ -70,13 +80,8 @@ pub fn cooccurrence(
         .filter_map(|s| Some((s.document, s.range, *index_of.get(&s.code)?)))
         .collect();
 
-    let mut counts = vec![0usize; n * n];
-    let mut add = |a: usize, b: usize| {
-        if a != b {
-            counts[a * n + b] += 1;
-            counts[b * n + a] += 1;
-        }
-    };
+    let mut counts = Counts::new(n);
+    let mut add = |a: usize, b: usize| counts.add(a, b);
     match spec.scope {
         CooccurrenceScope::Overlap => {
             spans.sort_unstable_by_key(|&(doc, range, _)| (doc, range.start));
@@ -107,21 +112,83 @@ pub fn cooccurrence(
         }
     }
 
-    let rows = data
-        .codes
+    let (shown, cells) = counts.table();
+    let k = shown.len();
+    let rows = shown
         .iter()
         .enumerate()
-        .map(|(i, code)| CooccurrenceRow {
-            code: code.path.clone(),
-            depth: code.depth,
-            cells: counts[i * n..(i + 1) * n].to_vec(),
+        .map(|(i, &c)| CooccurrenceRow {
+            code: data.codes[c].path.clone(),
+            depth: data.codes[c].depth,
+            cells: cells[i * k..(i + 1) * k].to_vec(),
         })
         .collect();
     Ok(Cooccurrence {
         scope: spec.scope,
-        codes: data.codes.iter().map(|c| c.path.clone()).collect(),
+        codes: shown.iter().map(|&c| data.codes[c].path.clone()).collect(),
         rows,
+        left_out: n - k,
     })
+}
+
+/// Pair counts: a square of all codes when that is small, else only the pairs that occur.
+enum Counts {
+    Square(usize, Vec<usize>),
+    Pairs(HashMap<(usize, usize), usize>),
+}
+
+impl Counts {
+    fn new(n: usize) -> Self {
+        if n <= MAX_TABLE_CODES {
+            Counts::Square(n, vec![0; n * n])
+        } else {
+            Counts::Pairs(HashMap::new())
+        }
+    }
+
+    fn add(&mut self, a: usize, b: usize) {
+        if a == b {
+            return;
+        }
+        match self {
+            Counts::Square(n, cells) => {
+                cells[a * *n + b] += 1;
+                cells[b * *n + a] += 1;
+            }
+            Counts::Pairs(pairs) => *pairs.entry((a.min(b), a.max(b))).or_default() += 1,
+        }
+    }
+
+    /// The codes the table shows (indices into the code system, in its order) and its cells.
+    fn table(self) -> (Vec<usize>, Vec<usize>) {
+        match self {
+            Counts::Square(n, cells) => ((0..n).collect(), cells),
+            Counts::Pairs(pairs) => {
+                let mut totals: HashMap<usize, usize> = HashMap::new();
+                for (&(a, b), &c) in &pairs {
+                    *totals.entry(a).or_default() += c;
+                    *totals.entry(b).or_default() += c;
+                }
+                let mut shown: Vec<usize> = totals.keys().copied().collect();
+                if shown.len() > MAX_TABLE_CODES {
+                    shown.sort_unstable_by_key(|c| (std::cmp::Reverse(totals[c]), *c));
+                    shown.truncate(MAX_TABLE_CODES);
+                }
+                shown.sort_unstable();
+                let column: HashMap<usize, usize> =
+                    shown.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+                let k = shown.len();
+                let mut cells = vec![0; k * k];
+                for ((a, b), c) in pairs {
+                    if let (Some(&i), Some(&j)) = (column.get(&a), column.get(&b)) {
+                        cells[i * k + j] = c;
+                        cells[j * k + i] = c;
+                    }
+                }
+                (shown, cells)
+            }
+        }
+    }
 }
 
 /// Calls `on_pair(earlier, later)` once for each pair of overlapping ranges, by their positions in
@@ -284,5 +351,73 @@ mod tests {
         assert_eq!(turn_at(&turns, 18), Some(1));
         assert_eq!(turn_at(&turns, 19), None);
         assert_eq!(turn_at(&[], 5), None);
+    }
+
+    /// A code system of 20,000 codes: the table holds the codes that meet, with the same counts
+    /// a small code system gives, and says how many it leaves out.
+    #[test]
+    fn a_huge_code_system_gives_a_table_of_the_codes_that_meet() {
+        use crate::model::{Code, CodeId, CoderId, SegmentSpan};
+        let data = |n: usize| {
+            let codes: Vec<Code> = (0..n)
+                .map(|i| Code {
+                    id: CodeId(i as i64 + 1),
+                    parent: None,
+                    name: format!("c{i}"),
+                    path: CodePath::parse(&format!("c{i}")).unwrap(),
+                    depth: 0,
+                    color: String::new(),
+                    description: String::new(),
+                })
+                .collect();
+            // c3 meets c7 twice and c11 once, c7 meets c11 once; c0 meets nothing
+            let span = |code: i64, start: usize, end: usize| SegmentSpan {
+                document: DocumentId(1),
+                code: CodeId(code),
+                coder: CoderId(1),
+                range: r(start, end),
+            };
+            AnalysisData {
+                jobcenters: Vec::new(),
+                documents: Vec::new(),
+                codes,
+                coders: Vec::new(),
+                attributes: Vec::new(),
+                segments: vec![
+                    span(1, 500, 510),
+                    span(4, 0, 10),
+                    span(8, 5, 15),
+                    span(4, 20, 30),
+                    span(8, 25, 35),
+                    span(12, 28, 40),
+                ],
+            }
+        };
+        let spec = CooccurrenceSpec::default();
+        let small = cooccurrence(&data(12), &spec, &DocumentTurns::new()).unwrap();
+        assert_eq!(small.left_out, 0);
+        assert_eq!(small.codes.len(), 12);
+        assert_eq!(small.rows[3].cells[7], 2);
+        let huge = cooccurrence(&data(20_000), &spec, &DocumentTurns::new()).unwrap();
+        let paths: Vec<&str> = huge.codes.iter().map(|c| c.as_str()).collect();
+        assert_eq!(paths, ["c3", "c7", "c11"]);
+        assert_eq!(huge.left_out, 19_997);
+        let cells: Vec<&[usize]> = huge.rows.iter().map(|r| r.cells.as_slice()).collect();
+        assert_eq!(cells, [&[0, 2, 1][..], &[2, 0, 1], &[1, 1, 0]]);
+        for (i, row) in huge.rows.iter().enumerate() {
+            let at = small
+                .codes
+                .iter()
+                .position(|c| *c == huge.codes[i])
+                .unwrap();
+            for (j, n) in row.cells.iter().enumerate() {
+                let col = small
+                    .codes
+                    .iter()
+                    .position(|c| *c == huge.codes[j])
+                    .unwrap();
+                assert_eq!(*n, small.rows[at].cells[col]);
+            }
+        }
     }
 }

@@ -33,8 +33,8 @@ pub use autocode::{
     autocode_memo, autocode_passages, plan_autocode,
 };
 pub use cooccurrence::{
-    Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, cooccurrence,
-    overlapping_pairs, passages,
+    Cooccurrence, CooccurrenceRow, CooccurrenceScope, CooccurrenceSpec, MAX_TABLE_CODES,
+    cooccurrence, overlapping_pairs, passages,
 };
 pub use crosstab::{
     Crosstab, CrosstabColumn, CrosstabRow, CrosstabSpec, Requirement, Unit, crosstab,

@@ -11,7 +11,7 @@ use crate::analysis::{
     agreement, chosen_documents, load_units, parse_assignments, resolve_segment_filter,
 };
 use crate::model::range::CharRange;
-use crate::project::{ConsensusDecision, Project};
+use crate::project::ConsensusDecision;
 
 /// `agreement`: the 2×2 table and the figures of two coders, the pooled row first.
 pub fn run_agreement(args: AgreementArgs, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -28,7 +28,7 @@ pub fn run_agreement(args: AgreementArgs, out: &mut dyn Write) -> anyhow::Result
             "--min-share is a percentage above 0 and at most 100, e.g. --min-share 50 (got {share})"
         );
     }
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load(&p)?;
     let query = SegmentQuery {
         jobcenters: args.jobcenters.clone(),
@@ -167,7 +167,7 @@ pub fn run_consensus(args: ConsensusArgs, out: &mut dyn Write) -> anyhow::Result
         [a, b] => [a.clone(), b.clone()],
         _ => return Err(crate::model::Error::NotTwoCoders.into()),
     };
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let document = p.resolve_document(&args.doc)?;
     let code = p.code_by_path(&args.code)?;
     let decision = ConsensusDecision {

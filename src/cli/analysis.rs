@@ -11,15 +11,15 @@ use super::args::{
 use super::print::{code_label, header, labelled_table, print_listing, value_of};
 use crate::analysis::{
     AnalysisData, Columns, CooccurrenceScope, CooccurrenceSpec, CrosstabSpec, DocumentTurns,
-    MatrixSpec, Measure, TableWords, TypologySpec, cooccurrence, crosstab, load_turns, matrix,
-    parse_assignments, parse_condition, separating_codes, typology,
+    MAX_TABLE_CODES, MatrixSpec, Measure, TableWords, TypologySpec, cooccurrence, crosstab,
+    load_turns, matrix, parse_assignments, parse_condition, separating_codes, typology,
 };
 use crate::model::SegmentId;
-use crate::project::{DIGITALISIERUNGSTYP, Evidence, Project};
+use crate::project::{DIGITALISIERUNGSTYP, Evidence};
 
 /// `matrix`: codes against jobcenters or attribute values.
 pub fn run_matrix(args: MatrixArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load(&p)?;
     let spec = MatrixSpec {
         by: Columns::parse(&args.by),
@@ -40,7 +40,7 @@ pub fn run_matrix(args: MatrixArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `profile`: how a code's segments divide among its sub-codes, in percent per column.
 pub fn run_profile(args: ProfileArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load(&p)?;
     let parent: String = match &args.code {
         Some(path) => p.code_by_path(path)?.path.into(),
@@ -79,7 +79,7 @@ pub fn run_profile(args: ProfileArgs, out: &mut dyn Write) -> anyhow::Result<()>
 
 /// `crosstab`: codes under conditions on attributes, one column per condition.
 pub fn run_crosstab(args: CrosstabArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load(&p)?;
     let spec = CrosstabSpec {
         conditions: args
@@ -117,7 +117,7 @@ pub fn run_crosstab(args: CrosstabArgs, out: &mut dyn Write) -> anyhow::Result<(
 
 /// `cooccurrence`: how often two codes meet, as a square table.
 pub fn run_cooccurrence(args: CooccurrenceArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load(&p)?;
     let scope: CooccurrenceScope = args.scope.into();
     let turns = if scope == CooccurrenceScope::Turn {
@@ -150,12 +150,20 @@ pub fn run_cooccurrence(args: CooccurrenceArgs, out: &mut dyn Write) -> anyhow::
             })
             .collect();
         Ok((columns, rows))
-    })
+    })?;
+    if c.left_out > 0 {
+        eprintln!(
+            "kodierwerk: the code system has more than {MAX_TABLE_CODES} codes; the table shows the {} codes that meet another (the most meeting ones) and leaves out {}",
+            c.codes.len(),
+            c.left_out
+        );
+    }
+    Ok(())
 }
 
 /// `typology`: the code profiles of the types, and (as a table) each type's jobcenters.
 pub fn run_typology(args: TypologyArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load(&p)?;
     let spec = TypologySpec {
         attribute: args.attribute,
@@ -193,7 +201,7 @@ pub fn run_typology(args: TypologyArgs, out: &mut dyn Write) -> anyhow::Result<(
 
 /// `evidence`: lists a jobcenter's evidence, or links or unlinks a segment.
 pub fn run_evidence(args: EvidenceArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let jobcenter = p.jobcenter(&args.jobcenter)?;
     if let Some(segment) = args.link.map(SegmentId) {
         let note = &args.note;

@@ -675,6 +675,7 @@ pub struct EvidenceArgs {
 #[derive(Debug, Args)]
 pub struct ExportCsvArgs {
     pub project: PathBuf,
+    /// The CSV file to write, or `-` for standard output.
     pub out: PathBuf,
     /// `,`, `;` (German Excel) or `tab`.
     #[arg(long, default_value = ",")]

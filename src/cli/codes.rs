@@ -27,7 +27,7 @@ struct CodeRow {
 
 /// `codes`: the code tree with segment counts (own, and with sub-codes).
 pub fn run_codes(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let counts = p.code_counts()?;
     let codes: Vec<CodeRow> = p
         .codes()?
@@ -89,7 +89,7 @@ pub fn run_codes(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `add-code`: a code and any missing parents.
 pub fn run_add_code(args: AddCodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let id = p.add_code(&args.path, args.color.as_deref(), &args.description)?;
     writeln!(out, "created code {id} “{}”", CodePath::parse(&args.path)?)?;
     Ok(())
@@ -97,7 +97,7 @@ pub fn run_add_code(args: AddCodeArgs, out: &mut dyn Write) -> anyhow::Result<()
 
 /// `memo`: prints a memo, or with `--text` writes it.
 pub fn run_memo(args: MemoArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     if let Some(segment) = args.target.segment {
         let segment = SegmentId(segment);
         match args.text {
@@ -139,7 +139,7 @@ fn memo_target(p: &Project, args: &MemoTargetArgs) -> anyhow::Result<MemoTarget>
 
 /// `rename-code`: gives a code a new name.
 pub fn run_rename_code(args: RenameCodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let code = p.code_by_path(&args.path)?;
     p.rename_code(code.id, &args.new_name)?;
     writeln!(out, "renamed “{}” to “{}”", code.path, args.new_name.trim())?;
@@ -148,7 +148,7 @@ pub fn run_rename_code(args: RenameCodeArgs, out: &mut dyn Write) -> anyhow::Res
 
 /// `move-code`: puts a code (with its sub-codes) under another, or at the top level.
 pub fn run_move_code(args: MoveCodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let code = p.code_by_path(&args.path)?;
     let parent = if args.to.trim().is_empty() {
         None
@@ -165,7 +165,7 @@ pub fn run_move_code(args: MoveCodeArgs, out: &mut dyn Write) -> anyhow::Result<
 
 /// `delete-code`: deletes a code with its sub-codes and their segments.
 pub fn run_delete_code(args: CodePathArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let code = p.code_by_path(&args.path)?;
     let segments = p.delete_code(code.id)?;
     writeln!(
@@ -178,7 +178,7 @@ pub fn run_delete_code(args: CodePathArgs, out: &mut dyn Write) -> anyhow::Resul
 
 /// `merge-codes`: merges one code into another.
 pub fn run_merge_codes(args: MergeCodesArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let source = p.code_by_path(&args.path)?;
     let target = p.code_by_path(&args.into)?;
     let moved = p.merge_code(source.id, target.id)?;

@@ -5,11 +5,11 @@ use std::io::Write;
 use super::args::{MergeArgs, ReportFormat};
 use super::print::print_json;
 use crate::exchange;
-use crate::project::{MergeMode, MergeReport, Project};
+use crate::project::{MergeMode, MergeReport};
 
 /// `merge`: merges (or with `--dry-run`, only reports) another project file into the project.
 pub fn run_merge(args: MergeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let report = exchange::merge_file(&mut p, &args.other, args.dry_run)?;
     match args.format {
         ReportFormat::Json => print_json(out, &report),

@@ -22,6 +22,20 @@ use std::process::ExitCode;
 
 pub use args::{Cli, Command, Export, Headless};
 
+/// Opens a project for a command; says so on standard error when a write-ahead log left behind was
+/// copied aside with the file before SQLite merged it.
+pub(crate) fn open_project(path: &std::path::Path) -> crate::Result<crate::project::Project> {
+    let project = crate::project::Project::open(path)?;
+    if let Some(copy) = project.recovery_copy() {
+        eprintln!(
+            "kodierwerk: {} had a write-ahead log left behind (by a crash, or copied there); before it was merged into the project, both were copied to {} (open that copy to see the project as it was before)",
+            path.display(),
+            copy.display()
+        );
+    }
+    Ok(project)
+}
+
 /// Runs a headless command, writing results to `out`.
 pub fn run(command: Headless, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
@@ -91,15 +105,23 @@ pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("kodierwerk: {}", sentence(&error));
+            eprintln!("kodierwerk: {}", print::visible(&sentence(&error)));
             ExitCode::FAILURE
         }
     }
 }
 
-/// The error and its causes as one sentence.
+/// The error and its causes as one sentence; a cause whose words the sentence already holds (an
+/// error that names its cause in its own message) is not said twice.
 fn sentence(error: &anyhow::Error) -> String {
-    let mut text = format!("{error:#}");
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
     // A sentence starts with a capital, unless it starts with a file name, which stays as it is.
     let starts_with_word = text
         .split_whitespace()

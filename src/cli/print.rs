@@ -87,7 +87,7 @@ where
     }
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|r| r.iter().map(|c| shorten(c)).collect())
+        .map(|r| r.iter().map(|c| shorten(&visible(c))).collect())
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -124,6 +124,25 @@ where
 }
 
 /// A cell on one line, cut to [`MAX_CELL`] characters.
+/// Text for a terminal: control characters other than line ends and tabs (the start of escape
+/// sequences that set a window's title or the clipboard, bells) are shown as `\u{1b}`, never sent.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn shorten(cell: &str) -> String {
     let flat: String = cell
         .chars()

@@ -6,11 +6,12 @@ use std::io::Write;
 use anyhow::{Context, bail};
 
 use super::args::{ImportArgs, JobcenterArgs, ListArgs, NewArgs, ProjectArgs, TextArgs};
-use super::print::{header, print_json, print_listing, value_of};
+use super::print::{header, print_json, print_listing, print_rows, value_of, visible};
 use crate::analysis::parse_assignments;
 use crate::coding::codebook;
-use crate::corpus::{self, ImportOptions, Outcome, decode};
+use crate::corpus::{self, ImportOptions, MAX_FILE_BYTES, Outcome, decode};
 use crate::model::Scope;
+use crate::model::file;
 use crate::project::Project;
 
 /// `new`: an empty project, with the default codebook, none, or one from a file.
@@ -20,8 +21,10 @@ pub fn run_new(args: NewArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         "default" => codebook::default_codebook()?,
         "empty" => Vec::new(),
         file => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("the codebook {file} cannot be read"))?;
+            let bytes = file::read_limited(std::path::Path::new(file), MAX_FILE_BYTES)
+                .map_err(|e| crate::Error::file(file, e))?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("the codebook {file} is not UTF-8 text"))?;
             codebook::parse(&text, file)?
         }
     };
@@ -48,10 +51,57 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         attributes: parse_assignments(&args.attrs)?,
         encoding,
     };
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let reports = corpus::import_paths(&mut p, &args.paths, &options);
     if args.format == super::args::Format::Json {
         print_json(out, &reports)?;
+    } else if args.format == super::args::Format::Csv {
+        let rows = reports.iter().map(|r| match &r.outcome {
+            Outcome::Imported {
+                document,
+                name,
+                jobcenter,
+                encoding,
+                detected_by,
+                chars,
+                turns,
+                remarks,
+            } => vec![
+                r.file.clone(),
+                "imported".to_owned(),
+                document.to_string(),
+                name.to_string(),
+                jobcenter.to_string(),
+                encoding.to_string(),
+                detected_by.to_string(),
+                chars.to_string(),
+                turns.to_string(),
+                remarks.to_string(),
+            ],
+            Outcome::Refused { reason } => {
+                let mut row = vec![r.file.clone(), "refused".to_owned()];
+                row.extend(std::iter::repeat_n(String::new(), 7));
+                row.push(reason.to_string());
+                row
+            }
+        });
+        print_rows(
+            out,
+            super::args::Format::Csv,
+            &[
+                "file",
+                "status",
+                "document",
+                "name",
+                "jobcenter",
+                "encoding",
+                "detected_by",
+                "chars",
+                "turns",
+                "remarks_or_reason",
+            ],
+            rows,
+        )?;
     } else {
         for report in &reports {
             match &report.outcome {
@@ -65,20 +115,21 @@ pub fn run_import(args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     turns,
                     remarks,
                 } => {
-                    write!(
-                        out,
+                    let line = format!(
                         "imported  {}: document {document} “{name}” in {jobcenter}, {chars} characters, {turns} turns, {encoding} ({detected_by})",
                         report.file
-                    )?;
+                    );
                     if remarks.is_empty() {
-                        writeln!(out)?
+                        writeln!(out, "{}", visible(&line))?
                     } else {
-                        writeln!(out, "; {remarks}")?
+                        writeln!(out, "{}; {}", visible(&line), visible(remarks))?
                     }
                 }
-                Outcome::Refused { reason } => {
-                    writeln!(out, "refused   {}: {reason}", report.file)?
-                }
+                Outcome::Refused { reason } => writeln!(
+                    out,
+                    "refused   {}",
+                    visible(&format!("{}: {reason}", report.file))
+                )?,
             }
         }
     }
@@ -112,7 +163,7 @@ pub fn run_sample(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> 
 
 /// `docs`: the documents with their document attributes.
 pub fn run_docs(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let docs = p.documents()?;
     print_listing(out, args.format, &docs, || {
         let attributes = attribute_names(&p, Scope::Document)?;
@@ -148,7 +199,7 @@ pub fn run_docs(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `text`: a document's stored text, byte for byte.
 pub fn run_text(args: TextArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let id = p.resolve_document(&args.doc)?;
     out.write_all(p.document_text(id)?.as_bytes())?;
     Ok(())
@@ -156,7 +207,7 @@ pub fn run_text(args: TextArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `jobcenter`: creates a jobcenter or changes its attributes.
 pub fn run_jobcenter(args: JobcenterArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let (_, created) = p.set_jobcenter(&args.name, &parse_assignments(&args.attrs)?)?;
     let jobcenter = p.jobcenter(&args.name)?;
     let values: Vec<String> = jobcenter
@@ -176,7 +227,7 @@ pub fn run_jobcenter(args: JobcenterArgs, out: &mut dyn Write) -> anyhow::Result
 
 /// `jobcenters`: the jobcenters with their attributes.
 pub fn run_jobcenters(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let jobcenters = p.jobcenters()?;
     print_listing(out, args.format, &jobcenters, || {
         let attributes = attribute_names(&p, Scope::Jobcenter)?;

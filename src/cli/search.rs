@@ -14,11 +14,11 @@ use crate::analysis::{
     read_stopwords, resolve_scope, search_project, word_frequencies,
 };
 use crate::model::{CodeId, DocumentInfo};
-use crate::project::{Planned, Project};
+use crate::project::Planned;
 
 /// `search`: every hit of a query, with its context.
 pub fn run_search(args: SearchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let spec = args.search.spec(&args.query)?;
     let hits = search_project(&p, &spec)?;
     if args.format == Format::Json {
@@ -76,7 +76,7 @@ struct DrySegment {
 
 /// `autocode`: codes what a search (or a dictionary's searches) finds, as one change.
 pub fn run_autocode(args: Box<AutocodeArgs>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let mut items = Vec::new();
     let what = match (&args.dictionary, &args.query, &args.code) {
         (Some(file), _, _) => {
@@ -165,7 +165,7 @@ pub fn run_autocode(args: Box<AutocodeArgs>, out: &mut dyn Write) -> anyhow::Res
 
 /// `words`: word frequencies per jobcenter or group.
 pub fn run_words(args: WordsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let data = AnalysisData::load_cases(&p)?;
     let scope = resolve_scope(
         &data,

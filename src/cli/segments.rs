@@ -1,6 +1,6 @@
 //! Commands on coded segments and the action log: `code`, `segments`, `undo`, `redo`, `log`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -12,6 +12,7 @@ use super::args::{
 use super::print::{print_json, print_rows};
 use crate::analysis::resolve_segment_filter;
 use crate::exchange::{CsvOptions, read_codings, write_segments};
+use crate::model::file::{read_bounded, read_limited};
 use crate::model::{CharRange, SegmentId};
 use crate::project::{Project, SegmentFilter};
 
@@ -27,7 +28,7 @@ pub fn run_code(args: CodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             "name the passage with --doc, --start, --end, --code and --coder, or a batch with --from"
         );
     };
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let document = p.resolve_document(&doc)?;
     let code = p.code_by_path(&code)?;
     let id = p.apply_code(
@@ -41,6 +42,9 @@ pub fn run_code(args: CodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The most a batch of codings may hold (a million codings as JSON lines take about 200 MB).
+const MAX_BATCH_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// `code --from FILE`: a batch of codings, checked whole, coded as one change.
 fn run_code_batch(
     project: &Path,
@@ -48,17 +52,15 @@ fn run_code_batch(
     csv: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut p = Project::open(project)?;
-    let text = if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("the codings on standard input are not UTF-8 text")?;
-        text
+    let mut p = super::open_project(project)?;
+    let bytes = if file == Path::new("-") {
+        read_bounded(std::io::stdin(), MAX_BATCH_BYTES)
+            .map_err(|e| anyhow::anyhow!("the codings on standard input cannot be read: {e}"))?
     } else {
-        std::fs::read_to_string(file)
-            .with_context(|| format!("{} cannot be read as UTF-8 text", file.display()))?
+        read_limited(file, MAX_BATCH_BYTES).map_err(|e| crate::Error::file(file, e))?
     };
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
     let codings = read_codings(&text, csv)?;
     if codings.is_empty() {
         anyhow::bail!("{} holds no codings; nothing was coded", file.display());
@@ -73,7 +75,7 @@ fn run_code_batch(
 
 /// `segments`: the coded segments that the options select.
 pub fn run_segments(args: SegmentsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     let filter = segment_filter(&p, &args.filter)?;
     let format = args.format;
     if format == Format::Csv {
@@ -116,21 +118,21 @@ pub fn run_segments(args: SegmentsArgs, out: &mut dyn Write) -> anyhow::Result<(
 
 /// `undo`: takes back the latest change.
 pub fn run_undo(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     writeln!(out, "undone: {}", p.undo()?)?;
     Ok(())
 }
 
 /// `redo`: makes the change undone last again.
 pub fn run_redo(args: ProjectArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     writeln!(out, "redone: {}", p.redo()?)?;
     Ok(())
 }
 
 /// `log`: the latest entries of the action log.
 pub fn run_log(args: LogArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let p = Project::open(&args.project)?;
+    let p = super::open_project(&args.project)?;
     for action in p.actions(args.limit)? {
         writeln!(
             out,
@@ -151,7 +153,7 @@ pub fn segment_filter(p: &Project, args: &SegmentArgs) -> anyhow::Result<Segment
 
 /// `delete-segment`: removes a coded segment (one change).
 pub fn run_delete_segment(args: SegmentIdArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     p.delete_segment(SegmentId(args.id))?;
     writeln!(out, "deleted segment {} (`undo` brings it back)", args.id)?;
     Ok(())
@@ -159,7 +161,7 @@ pub fn run_delete_segment(args: SegmentIdArgs, out: &mut dyn Write) -> anyhow::R
 
 /// `recode`: gives a segment another code.
 pub fn run_recode(args: RecodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let code = p.code_by_path(&args.code)?;
     p.update_segment(SegmentId(args.id), None, Some(code.id))?;
     writeln!(out, "segment {} is coded “{}” now", args.id, code.path)?;
@@ -168,7 +170,7 @@ pub fn run_recode(args: RecodeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `set-range`: gives a segment another range, checked against its document.
 pub fn run_set_range(args: SetRangeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut p = Project::open(&args.project)?;
+    let mut p = super::open_project(&args.project)?;
     let range = CharRange::new(args.start, args.end)?;
     p.update_segment(SegmentId(args.id), Some(range), None)?;
     writeln!(

@@ -1,13 +1,12 @@
-//! Reading exchange files without trusting them: zip entries by name into memory within size
-//! limits (nothing is ever written to disk by an entry's own path), and XML without any DTD into a
-//! small element tree.
-
 //! Reading packed files without trusting them: zip entries by name into memory within size limits
 //! (nothing is ever written to disk by an entry's own path), and XML without any DTD into a small
-//! element tree. REFI-QDA projects and office documents (.docx, .odt) are read through it.
+//! element tree or a stream of events. REFI-QDA projects and office documents (.docx, .odt) are
+//! read through it.
 
 use std::borrow::Cow;
 use std::io::{Read, Seek};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -41,9 +40,32 @@ pub enum ContainerError {
 
 type Result<T> = std::result::Result<T, ContainerError>;
 
+/// A reader that counts the bytes read through it, so that an entry's packed size is what was
+/// actually read, not what the archive claims.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counting<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 /// A zip archive, opened for reading single entries within the limits above.
 pub struct Archive<R: Read + Seek> {
-    zip: zip::ZipArchive<R>,
+    zip: zip::ZipArchive<Counting<R>>,
+    /// Bytes read from the archive so far.
+    read: Arc<AtomicU64>,
     /// Entry names, `\` turned into `/`, by index.
     names: Vec<String>,
     unpacked: u64,
@@ -53,6 +75,11 @@ impl<R: Read + Seek> Archive<R> {
     /// Opens an archive and refuses one with an entry that points outside it. An I/O error other
     /// than a file ending too early is passed on as such.
     pub fn new(reader: R) -> std::result::Result<Self, OpenError> {
+        let read = Arc::new(AtomicU64::new(0));
+        let reader = Counting {
+            inner: reader,
+            read: read.clone(),
+        };
         let zip = zip::ZipArchive::new(reader).map_err(|e| match e {
             zip::result::ZipError::Io(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 OpenError::Io(e)
@@ -77,6 +104,7 @@ impl<R: Read + Seek> Archive<R> {
         }
         Ok(Self {
             zip,
+            read,
             names,
             unpacked: 0,
         })
@@ -110,7 +138,7 @@ impl<R: Read + Seek> Archive<R> {
 
     /// Reads one entry into memory, refusing it if it unpacks to far more than it is packed (a zip
     /// bomb) or the file as a whole grows past [`MAX_TOTAL_BYTES`]. Counts the bytes actually
-    /// unpacked, not what the archive claims.
+    /// read and unpacked, not the sizes the archive claims.
     pub fn read(&mut self, index: usize) -> Result<Vec<u8>> {
         let name = self.names[index].clone();
         let damaged = |what: String| {
@@ -123,7 +151,7 @@ impl<R: Read + Seek> Archive<R> {
         if entry.encrypted() {
             return Err(ContainerError::Encrypted(name));
         }
-        let packed = entry.compressed_size().max(1);
+        let start = self.read.load(Ordering::Relaxed);
         let budget = MAX_TOTAL_BYTES.saturating_sub(self.unpacked);
         let mut out = Vec::with_capacity(entry.size().min(16 * 1024 * 1024) as usize);
         let mut chunk = vec![0u8; 64 * 1024];
@@ -140,6 +168,7 @@ impl<R: Read + Seek> Archive<R> {
                     MAX_TOTAL_BYTES / (1024 * 1024)
                 )));
             }
+            let packed = (self.read.load(Ordering::Relaxed) - start).max(1);
             if len > RATIO_CHECKED_FROM && len > packed.saturating_mul(MAX_RATIO) {
                 return Err(ContainerError::Unsafe(format!(
                     "its entry {name} unpacks to more than {MAX_RATIO} times its packed size, as a zip bomb does"
@@ -276,17 +305,72 @@ impl Drop for Element {
     }
 }
 
-/// Parses an XML document into its root element. Refuses a DTD (`<!DOCTYPE …>`) outright: neither
-/// REFI-QDA nor office documents need one, and entity declarations are how "billion laughs" files
-/// blow up.
-pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
+/// One step through an XML document as [`read_xml`] hands it on. An empty element comes as its
+/// start and its end.
+pub enum XmlEvent<'e> {
+    Start(Tag<'e>),
+    End,
+    /// Text, a CDATA section or a resolved entity, inside an element.
+    Text(&'e str),
+}
+
+/// An element's start tag: its local name and its attributes.
+pub struct Tag<'e> {
+    start: &'e BytesStart<'e>,
+    at: u64,
+}
+
+impl<'e> Tag<'e> {
+    /// The local name (namespace prefix ignored).
+    pub fn name(&self) -> &'e str {
+        std::str::from_utf8(self.start.local_name().into_inner()).unwrap_or("")
+    }
+
+    /// An attribute by local name, its value normalised as XML reads it.
+    pub fn attr(&self, name: &str) -> Result<Option<String>> {
+        for attr in self.start.attributes() {
+            let attr = attr.map_err(|e| self.broken(e.into()))?;
+            if attr.key.as_namespace_binding().is_none()
+                && attr.key.local_name().as_ref() == name.as_bytes()
+            {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.broken(e))?;
+                return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn broken(&self, e: quick_xml::Error) -> ContainerError {
+        ContainerError::Broken(format!("its XML is broken near byte {}: {e}", self.at))
+    }
+
+    /// Checks that every attribute is well formed.
+    fn check(&self) -> Result<()> {
+        for attr in self.start.attributes() {
+            attr.map_err(|e| self.broken(e.into()))?;
+        }
+        Ok(())
+    }
+
+    fn element(&self) -> Result<Element> {
+        element(self.start).map_err(|e| self.broken(e))
+    }
+}
+
+/// Streams an XML document's elements and text to `visit`, in document order. Refuses a DTD
+/// (`<!DOCTYPE …>`) outright: neither REFI-QDA nor office documents need one, and entity
+/// declarations are how "billion laughs" files blow up. Refuses elements nested deeper than 256
+/// levels, undefined entities, unclosed elements and a document without any element.
+pub fn read_xml(bytes: &[u8], mut visit: impl FnMut(XmlEvent<'_>) -> Result<()>) -> Result<()> {
     let bad = ContainerError::Broken;
     let text =
         decode_xml(bytes).ok_or_else(|| bad("its XML is neither UTF-8 nor UTF-16 text".into()))?;
     let mut reader = Reader::from_str(&text);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
+    let mut depth = 0usize;
+    let mut any = false;
     let syntax =
         |e: quick_xml::Error, at: u64| bad(format!("its XML is broken near byte {at}: {e}"));
     loop {
@@ -299,45 +383,40 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
                 ));
             }
             Event::Start(start) => {
-                if stack.len() >= MAX_DEPTH {
+                if depth >= MAX_DEPTH {
                     return Err(bad(format!(
                         "its XML nests elements more than {MAX_DEPTH} levels deep"
                     )));
                 }
-                let mut e = element(&start).map_err(|e| syntax(e, at))?;
-                e.at = stack.last().map_or(0, |p| p.text.len());
-                stack.push(e);
+                let tag = Tag { start: &start, at };
+                tag.check()?;
+                depth += 1;
+                any = true;
+                visit(XmlEvent::Start(tag))?;
             }
             Event::Empty(start) => {
-                let mut e = element(&start).map_err(|e| syntax(e, at))?;
-                e.at = stack.last().map_or(0, |p| p.text.len());
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(e),
-                    None => {
-                        root.get_or_insert(e);
-                    }
-                }
+                let tag = Tag { start: &start, at };
+                tag.check()?;
+                any = true;
+                visit(XmlEvent::Start(tag))?;
+                visit(XmlEvent::End)?;
             }
             Event::End(_) => {
-                if let Some(done) = stack.pop() {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(done),
-                        None => {
-                            root.get_or_insert(done);
-                        }
-                    }
+                if depth > 0 {
+                    depth -= 1;
+                    visit(XmlEvent::End)?;
                 }
             }
             Event::Text(t) => {
-                if let Some(current) = stack.last_mut() {
+                if depth > 0 {
                     let s = t.decode().map_err(|e| syntax(e.into(), at))?;
-                    current.text.push_str(&s);
+                    visit(XmlEvent::Text(&s))?;
                 }
             }
             Event::CData(t) => {
-                if let Some(current) = stack.last_mut() {
+                if depth > 0 {
                     let s = t.decode().map_err(|e| syntax(e.into(), at))?;
-                    current.text.push_str(&s);
+                    visit(XmlEvent::Text(&s))?;
                 }
             }
             Event::GeneralRef(r) => {
@@ -354,18 +433,55 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
                         }
                     }
                 };
-                if let (Some(c), Some(current)) = (resolved, stack.last_mut()) {
-                    current.text.push(c);
+                if let Some(c) = resolved
+                    && depth > 0
+                {
+                    visit(XmlEvent::Text(c.encode_utf8(&mut [0; 4])))?;
                 }
             }
             Event::Eof => break,
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
         }
     }
-    if !stack.is_empty() {
+    if depth > 0 {
         return Err(bad("its XML ends before all elements are closed".into()));
     }
-    root.ok_or_else(|| bad("its XML holds no element".into()))
+    if !any {
+        return Err(bad("its XML holds no element".into()));
+    }
+    Ok(())
+}
+
+/// Parses an XML document into its root element, within the limits of [`read_xml`].
+pub fn parse_xml(bytes: &[u8]) -> Result<Element> {
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    read_xml(bytes, |event| {
+        match event {
+            XmlEvent::Start(tag) => {
+                let mut e = tag.element()?;
+                e.at = stack.last().map_or(0, |p| p.text.len());
+                stack.push(e);
+            }
+            XmlEvent::End => {
+                if let Some(done) = stack.pop() {
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => {
+                            root.get_or_insert(done);
+                        }
+                    }
+                }
+            }
+            XmlEvent::Text(s) => {
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(s);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    root.ok_or_else(|| ContainerError::Broken("its XML holds no element".into()))
 }
 
 fn predefined(name: &str) -> Option<char> {
@@ -467,5 +583,47 @@ mod tests {
         assert!(parse_xml(b"<a>&foo;</a>").is_err());
         let deep = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
         assert!(parse_xml(deep.as_bytes()).is_err());
+    }
+
+    /// An archive whose headers claim a packed size far larger than the bytes it holds.
+    fn archive_of(unpacked: usize, claimed: Option<u32>) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("sources/big.txt", options).unwrap();
+        zip.write_all(&vec![b'a'; unpacked]).unwrap();
+        zip.finish().unwrap();
+        let mut bytes = out.into_inner();
+        let Some(claimed) = claimed else {
+            return bytes;
+        };
+        let mut patched = 0;
+        for at in 0..bytes.len().saturating_sub(4) {
+            let size_at = match &bytes[at..at + 4] {
+                b"PK\x03\x04" => at + 18,
+                b"PK\x01\x02" => at + 20,
+                _ => continue,
+            };
+            bytes[size_at..size_at + 4].copy_from_slice(&claimed.to_le_bytes());
+            patched += 1;
+        }
+        assert_eq!(patched, 2);
+        bytes
+    }
+
+    #[test]
+    fn the_packed_size_is_counted_not_taken_from_the_headers() {
+        let bytes = archive_of(20 * 1024 * 1024, Some(1 << 30));
+        let mut archive = Archive::new(std::io::Cursor::new(&bytes[..]))
+            .unwrap_or_else(|_| panic!("the archive opens"));
+        let err = archive.read(0).unwrap_err();
+        assert!(matches!(err, ContainerError::Unsafe(_)), "{err}");
+        // the same entry, smaller, with honest headers reads whole
+        let honest = archive_of(1024 * 1024, None);
+        let mut archive = Archive::new(std::io::Cursor::new(&honest[..]))
+            .unwrap_or_else(|_| panic!("the archive opens"));
+        assert_eq!(archive.read(0).unwrap().len(), 1024 * 1024);
     }
 }

@@ -55,16 +55,7 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
             line: first_bad_utf8_line(body),
         });
     }
-    if text.contains('\0') {
-        return Err(Refusal::Binary("binary data (it contains NUL bytes)"));
-    }
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    if controls * 100 > text.chars().count().max(1) {
-        return Err(Refusal::Binary("binary data (many control characters)"));
-    }
+    check_characters(&text)?;
     if encoding != UTF_8 && looks_like_utf8_read_as_legacy(&text) {
         return Err(Refusal::Mojibake {
             encoding: encoding.name(),
@@ -142,6 +133,23 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
         .map(|(_, kind)| *kind)
+}
+
+/// Refuses a decoded text that holds NUL characters or more than 1 % control characters (other
+/// than line ends, tabs and page breaks), as binary data does; for transcripts and for the texts
+/// of exchange files alike.
+pub fn check_characters(text: &str) -> Result<(), Refusal> {
+    if text.contains('\0') {
+        return Err(Refusal::Binary("binary data (it contains NUL bytes)"));
+    }
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}' | '\u{85}'))
+        .count();
+    if controls * 100 > text.chars().count().max(1) {
+        return Err(Refusal::Binary("binary data (many control characters)"));
+    }
+    Ok(())
 }
 
 /// UTF-16 without BOM: in ASCII-heavy text every other byte is NUL.
@@ -327,5 +335,12 @@ mod tests {
     #[test]
     fn line_endings_become_newlines() {
         assert_eq!(normalise_line_endings("a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn a_next_line_character_is_no_sign_of_binary_data() {
+        let text = "I: Wie?\u{85}B: So.\n";
+        assert!(decode(text.as_bytes(), None).is_ok());
+        assert!(decode("I: \u{1}\u{2}\u{3} Wie?\n".as_bytes(), None).is_err());
     }
 }

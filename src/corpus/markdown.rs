@@ -104,6 +104,15 @@ fn parse_front_matter(text: &str) -> Result<FrontMatter, Refusal> {
         };
         attributes.push((key, value));
     }
+    for (key, value) in [("name", &raw.name), ("jobcenter", &raw.jobcenter)] {
+        if let Some(value) = value
+            && (value.trim().is_empty() || value.chars().any(char::is_control))
+        {
+            return Err(Refusal::FrontMatter(format!(
+                "“{key}” is empty or holds a line break or control character; give a {key}, or leave the line out"
+            )));
+        }
+    }
     Ok(FrontMatter {
         jobcenter: raw.jobcenter,
         name: raw.name,
@@ -153,5 +162,17 @@ mod tests {
     fn broken_front_matter_is_refused() {
         let err = render("+++\njobcenter = \n+++\n\nText").unwrap_err();
         assert!(matches!(err, Refusal::FrontMatter(_)));
+    }
+
+    #[test]
+    fn an_empty_name_or_jobcenter_is_refused() {
+        for front in ["name = \"\"", "jobcenter = \"  \"", "name = \"a\\nb\""] {
+            let text = format!("+++\n{front}\n+++\n\nI: Wie?\n");
+            assert!(
+                matches!(render(&text), Err(Refusal::FrontMatter(_))),
+                "{front}"
+            );
+        }
+        assert!(render("+++\nname = \"A\"\n+++\n\nI: Wie?\n").is_ok());
     }
 }

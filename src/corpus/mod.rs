@@ -17,6 +17,7 @@ use encoding_rs::Encoding;
 use serde::Serialize;
 
 use crate::model::DocumentId;
+use crate::model::file::FileError;
 use crate::project::{NewDocument, Project};
 
 /// Files larger than this are refused before they are read (64 MiB, some ten million words).
@@ -183,7 +184,10 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Refusal> {
     if metadata.len() > MAX_FILE_BYTES {
         return Err(Refusal::TooLarge(metadata.len()));
     }
-    std::fs::read(path).map_err(|e| Refusal::Unreadable(e.to_string()))
+    crate::model::file::read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
+        FileError::TooLarge { limit } => Refusal::TooLarge(limit + 1),
+        e => Refusal::Unreadable(e.to_string()),
+    })
 }
 
 /// Imports the bytes of a file called `file_name` (its extension decides Markdown or plain text).

@@ -73,6 +73,90 @@ impl<W: Write> SafeCsv<W> {
     }
 }
 
+/// How an export's temporary file begins.
+const TEMPORARY_PREFIX: &str = ".kodierwerk-export-";
+
+/// A temporary file unchanged for this long belongs to an export that was killed (a running one
+/// writes on).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the temporary files that killed exports left in a folder: regular files of our prefix
+/// that have not changed for a minute.
+fn remove_stale_temporaries(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let stale = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(TEMPORARY_PREFIX)
+            && entry.metadata().is_ok_and(|m| {
+                m.is_file()
+                    && m.modified()
+                        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > STALE_AFTER))
+            });
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The endings of SQLite's side files beside a database.
+const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Refuses an export's target that is not a new file or a regular file of its own: a database, a
+/// database's side file (replacing one loses or corrupts its work), a symbolic link (the export
+/// would replace the link, not what it points to), a device, a pipe, a folder.
+fn check_target(path: &Path) -> Result<()> {
+    let refuse = |reason| {
+        Err(Error::ExportTarget {
+            path: path.to_owned(),
+            reason,
+        })
+    };
+    let name = path.as_os_str().to_string_lossy();
+    for ending in SIDE_FILES {
+        if let Some(base) = name.strip_suffix(ending)
+            && (crate::project::is_database(Path::new(base)) || has_side_file_header(path))
+        {
+            return refuse(
+                "it is a side file of an SQLite database (a project's write-ahead log, shared memory or journal), and replacing it would lose or corrupt that database's work",
+            );
+        }
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+        Ok(m) if m.file_type().is_symlink() => refuse(
+            "it is a symbolic link, which the export would replace; name the file it points to, or a new file",
+        ),
+        Ok(m) if m.is_dir() => Err(Error::io(
+            path,
+            std::io::Error::other("this is a folder; name a file"),
+        )),
+        Ok(m) if !m.is_file() => refuse(
+            "it is not a regular file but a device, a pipe or a socket; to write to standard output, name the file -",
+        ),
+        Ok(_) if crate::project::is_database(path) => {
+            Err(Error::ExportOntoDatabase(path.to_owned()))
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Whether a file begins as SQLite's write-ahead log or rollback journal does.
+fn has_side_file_header(path: &Path) -> bool {
+    let mut head = [0u8; 8];
+    crate::model::file::open_regular(path).is_ok_and(|mut f| {
+        std::io::Read::read_exact(&mut f, &mut head).is_ok()
+            && (head[..4] == [0x37, 0x7f, 0x06, 0x82]
+                || head[..4] == [0x37, 0x7f, 0x06, 0x83]
+                || head == [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7])
+    })
+}
+
 /// Writes a file by way of a temporary file beside it, renamed into place only when complete.
 pub fn write_atomically(
     path: &Path,
@@ -82,17 +166,10 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if path.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::other("this is a folder; name a file"),
-        ));
-    }
-    if crate::project::is_database(path) {
-        return Err(Error::ExportOntoDatabase(path.to_owned()));
-    }
+    check_target(path)?;
+    remove_stale_temporaries(folder);
     let mut temp = tempfile::Builder::new()
-        .prefix(".kodierwerk-export-")
+        .prefix(TEMPORARY_PREFIX)
         .tempfile_in(folder)
         .map_err(|e| Error::io(folder, e))?;
     {
@@ -109,6 +186,7 @@ pub fn write_atomically(
             .map_err(|e| Error::io(path, e))?;
     }
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    check_target(path)?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

@@ -112,8 +112,20 @@ impl KodierwerkApp {
         } else {
             open_or_create_sample(path)
         };
-        match project.and_then(|p| WorkbenchState::new(p, &self.settings)) {
-            Ok(state) => {
+        let mut recovery_copy = None;
+        let opened = project.and_then(|p| {
+            recovery_copy = p.recovery_copy().map(Path::to_owned);
+            WorkbenchState::new(p, &self.settings)
+        });
+        match opened {
+            Ok(mut state) => {
+                if let Some(copy) = recovery_copy {
+                    state.error = Some(format!(
+                        "{} had a write-ahead log left behind (by a crash, or copied there); before it was merged into the project, both were copied to {} (open that copy to see the project as it was before).",
+                        path.display(),
+                        copy.display()
+                    ));
+                }
                 self.state = Some(state);
                 self.views = Views::default();
                 self.problem = None;

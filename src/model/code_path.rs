@@ -7,17 +7,32 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::model::error::{Error, Result};
 
+/// How deep a code tree may grow: a code at the top is at level 1. Code systems in use stay within
+/// a handful of levels; beyond this, paths and analyses would grow without bound.
+pub const MAX_CODE_DEPTH: usize = 32;
+
 /// A normalised code path (`Arbeitslogik/Sozialberatung`): every name trimmed, none empty, no
 /// line breaks or control characters. Serialised as the plain string.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct CodePath(String);
 
+/// A long path cut for a sentence.
+pub fn shortened(path: &str) -> String {
+    match path.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &path[..at]),
+        None => path.to_owned(),
+    }
+}
+
 impl CodePath {
     /// Trims each name of a path typed by a person or read from a file, and refuses empty names
     /// and control characters.
     pub fn parse(path: &str) -> Result<Self> {
         let names: Vec<&str> = path.split('/').map(str::trim).collect();
+        if names.len() > MAX_CODE_DEPTH {
+            return Err(Error::CodeTreeTooDeep(shortened(path)));
+        }
         if names.iter().any(|n| n.is_empty()) {
             return Err(Error::BadCodePath(
                 path.to_owned(),

@@ -27,6 +27,15 @@ pub enum Error {
         known: i64,
     },
     #[error(
+        "{} could not be upgraded from project format {from} ({reason}); the copy made before the upgrade (beside it, ending in .before-format-{from}) holds it as it was.",
+        .path.display()
+    )]
+    UpgradeFailed {
+        path: PathBuf,
+        from: i64,
+        reason: String,
+    },
+    #[error(
         "the project file is in use by another Kodierwerk window or command; close that and try again"
     )]
     Busy,
@@ -49,6 +58,14 @@ pub enum Error {
     UnknownDocument(String),
     #[error("“{0}” names more than one document; use its number from `kodierwerk docs`")]
     AmbiguousDocument(String),
+    #[error(
+        "“{reference}” is the number of the document “{numbered}” and the name of document {named}; write the number ({named}) or the name (“{numbered}”) of the one you mean"
+    )]
+    NumberOrName {
+        reference: String,
+        numbered: String,
+        named: i64,
+    },
     #[error("the same text is already in the project as document “{0}”")]
     DuplicateText(String),
     #[error("a document named “{0}” is already in the project; rename the file")]
@@ -69,10 +86,17 @@ pub enum Error {
     BadBatchLine { line: usize, reason: String },
     #[error("“{0}” is not a usable code path: {1}")]
     BadCodePath(String, &'static str),
+    #[error(
+        "“{0}” would lie more than {max} levels deep in the code system, deeper than Kodierwerk keeps code trees; nothing was changed",
+        max = crate::model::code_path::MAX_CODE_DEPTH
+    )]
+    CodeTreeTooDeep(String),
     #[error("a code “{0}” exists already at that place in the code system")]
     DuplicateCode(String),
     #[error("“{0}” is not a usable code name: {1}")]
     BadCodeName(String, &'static str),
+    #[error("“{0}” is not a usable coder name: {1}")]
+    BadCoderName(String, &'static str),
     #[error(
         "the code “{code}” cannot be moved into “{target}”, because that is the code itself or one of its sub-codes; choose a place outside “{code}”"
     )]
@@ -155,6 +179,16 @@ pub enum Error {
     EmptyCodebook,
     #[error("the sample corpus is broken ({0}); this is a bug in this build of Kodierwerk")]
     BadSampleCorpus(String),
+    #[error("{} cannot be read: {reason}.", .path.display())]
+    File {
+        path: PathBuf,
+        reason: crate::model::file::FileError,
+    },
+    #[error(
+        "{} cannot be the export's file: {reason}. Choose another file name; nothing was written.",
+        .path.display()
+    )]
+    ExportTarget { path: PathBuf, reason: &'static str },
     #[error("{}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -191,6 +225,17 @@ impl From<rusqlite::Error> for Error {
 }
 
 impl Error {
+    /// Why a named file was not read, with its path.
+    pub fn file(path: impl Into<PathBuf>, reason: crate::model::file::FileError) -> Self {
+        match reason {
+            crate::model::file::FileError::Io(source) => Error::io(path, source),
+            reason => Error::File {
+                path: path.into(),
+                reason,
+            },
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

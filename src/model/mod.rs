@@ -1,6 +1,7 @@
 //! The ground floor: the domain's plain values (jobcenters, documents and their turns, codes,
 //! coders, segments, memos), character positions ([`range`]), code paths ([`code_path`]), the
-//! REFI-QDA exchange contract ([`bundle`]) and the errors a researcher can cause ([`error`]).
+//! REFI-QDA exchange contract ([`bundle`]), the errors a researcher can cause ([`error`]) and the
+//! reading of files a person names ([`file`]).
 //!
 //! Imports nothing of Kodierwerk above it; every other layer may use it. The project module reads
 //! and writes these values; the CLI, the GUI and the analyses receive them.
@@ -8,6 +9,7 @@
 pub mod bundle;
 pub mod code_path;
 pub mod error;
+pub mod file;
 pub mod range;
 
 use serde::Serialize;

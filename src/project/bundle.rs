@@ -14,7 +14,8 @@ use crate::coding::codebook;
 use crate::model::bundle::{
     Bundle, BundleCode, BundleSegment, Case, Source, User, Variable, VariableScope, normalise_guid,
 };
-use crate::model::error::Result;
+use crate::model::code_path::{MAX_CODE_DEPTH, shortened};
+use crate::model::error::{Error, Result};
 use crate::model::range::{CharRange, TextIndex};
 use crate::model::{Attribute, AttributeKind, CodeId, CoderId, DocumentId, JobcenterId, Scope};
 
@@ -490,6 +491,8 @@ impl Importer<'_, '_> {
     }
 
     fn codes(&mut self, codes: &[BundleCode]) -> Result<()> {
+        // each code's level in the tree (1 at the top), so that no import grows it too deep
+        let mut levels: HashMap<i64, usize> = HashMap::new();
         for code in codes {
             let name = usable_code_name(&code.name);
             if name != code.name {
@@ -510,6 +513,16 @@ impl Importer<'_, '_> {
                     }
                 },
             };
+            let level = match parent {
+                None => 1,
+                Some(p) => match levels.get(&p.0) {
+                    Some(level) => level + 1,
+                    None => codes::code_path(self.tx(), p)?.split('/').count() + 1,
+                },
+            };
+            if level > MAX_CODE_DEPTH {
+                return Err(Error::CodeTreeTooDeep(shortened(&name)));
+            }
             let existing: Option<i64> = self
                 .tx()
                 .query_row(
@@ -570,6 +583,7 @@ impl Importer<'_, '_> {
                     id
                 }
             };
+            levels.insert(id, level);
             self.codes.insert(code.guid.clone(), CodeId(id));
             self.memo("code", id, &code.memo, &format!("the code “{name}”"))?;
         }

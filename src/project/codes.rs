@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::log::Change;
 use super::{Project, new_guid};
 use crate::coding::codebook::{self, CodebookEntry};
+use crate::model::code_path::{MAX_CODE_DEPTH, shortened};
 use crate::model::error::{Error, Result};
 use crate::model::{Code, CodeId, CodePath};
 
@@ -198,6 +199,15 @@ impl Project {
                 code: path,
                 target: parent_path.clone(),
             });
+        }
+        let height = subtree(change.tx(), code)?
+            .iter()
+            .map(|(_, depth)| *depth as usize)
+            .max()
+            .unwrap_or(0);
+        let parent_depth = parent_path.as_deref().map_or(0, |p| p.split('/').count());
+        if parent_depth + 1 + height > MAX_CODE_DEPTH {
+            return Err(Error::CodeTreeTooDeep(shortened(&path)));
         }
         let reparented = row.parent != new_parent;
         if reparented && sibling_named(change.tx(), new_parent, &row.name)?.is_some() {
@@ -587,6 +597,9 @@ fn add_path(
     refuse_existing: bool,
 ) -> Result<CodeId> {
     let names: Vec<&str> = path.names().collect();
+    if names.len() > MAX_CODE_DEPTH {
+        return Err(Error::CodeTreeTooDeep(shortened(path.as_str())));
+    }
     let mut parent: Option<i64> = None;
     let mut parent_color: Option<String> = None;
     for (i, name) in names.iter().enumerate() {

@@ -98,19 +98,30 @@ impl Project {
         Ok(())
     }
 
-    /// Finds a document by its number or its name (case does not matter).
+    /// Finds a document by its number or its name (case does not matter); refuses a number that
+    /// is also another document's name, naming both.
     pub fn resolve_document(&self, reference: &str) -> Result<DocumentId> {
         let reference = reference.trim();
+        let named = find(&self.conn, reference)?;
         if let Ok(n) = reference.parse::<i64>() {
-            let exists: Option<i64> = self
+            let numbered: Option<String> = self
                 .conn
-                .query_row("SELECT id FROM documents WHERE id = ?1", [n], |r| r.get(0))
+                .query_row("SELECT name FROM documents WHERE id = ?1", [n], |r| {
+                    r.get(0)
+                })
                 .optional()?;
-            if let Some(id) = exists {
-                return Ok(DocumentId(id));
+            if let Some(name) = numbered {
+                return match named {
+                    Some(other) if other.0 != n => Err(Error::NumberOrName {
+                        reference: reference.to_owned(),
+                        numbered: name,
+                        named: other.0,
+                    }),
+                    _ => Ok(DocumentId(n)),
+                };
             }
         }
-        find(&self.conn, reference)?.ok_or_else(|| Error::UnknownDocument(reference.to_owned()))
+        named.ok_or_else(|| Error::UnknownDocument(reference.to_owned()))
     }
 
     /// All documents in their order.

@@ -13,6 +13,7 @@ mod jobcenters;
 pub mod log;
 mod memos;
 mod merge;
+mod recovery;
 pub mod schema;
 mod segments;
 #[cfg(test)]
@@ -45,6 +46,9 @@ pub use typology::Evidence;
 pub struct Project {
     conn: Connection,
     path: PathBuf,
+    /// Where the file and its write-ahead log were copied before SQLite recovered the log.
+    recovery_copy: Option<PathBuf>,
+    _open: recovery::OpenHere,
 }
 
 impl std::fmt::Debug for Project {
@@ -79,6 +83,8 @@ impl Project {
         let mut project = Self {
             conn,
             path: path.to_owned(),
+            recovery_copy: None,
+            _open: recovery::OpenHere::new(path),
         };
         let result = project.initialise();
         if result.is_err() {
@@ -92,40 +98,28 @@ impl Project {
     /// Opens an existing project, migrating an older one after copying it aside.
     pub fn open(path: &Path) -> Result<Self> {
         check_file(path)?;
+        let version = probe(path)?;
+        let recovery_copy = recovery::keep_log_aside(path)?;
+        let open_here = recovery::OpenHere::new(path);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        let not_ours = |reason: &str| Error::NotAProject {
-            path: path.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let application_id: i32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => not_ours("the file is damaged"),
-                _ => Error::from(e),
-            })?;
-        if application_id != schema::APPLICATION_ID {
-            return Err(not_ours("it is a database of another program"));
-        }
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > schema::CURRENT_VERSION {
-            return Err(Error::NewerVersion {
-                path: path.to_owned(),
-                found: version,
-                known: schema::CURRENT_VERSION,
-            });
-        }
         configure(&conn)?;
         let mut project = Self {
             conn,
             path: path.to_owned(),
+            recovery_copy,
+            _open: open_here,
         };
         if version < schema::CURRENT_VERSION {
             project.back_up_before_migration(version)?;
-            project.migrate(version)?;
+            project.migrate(version).map_err(|e| Error::UpgradeFailed {
+                path: path.to_owned(),
+                from: version,
+                reason: short_reason(e),
+            })?;
         }
         Ok(project)
     }
@@ -135,9 +129,12 @@ impl Project {
     pub fn in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        let path = PathBuf::from(":memory:");
         let mut project = Self {
             conn,
-            path: PathBuf::from(":memory:"),
+            _open: recovery::OpenHere::new(&path),
+            path,
+            recovery_copy: None,
         };
         project
             .conn
@@ -148,6 +145,13 @@ impl Project {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Where the file and its write-ahead log were copied before SQLite merged a log left behind
+    /// (by a crash, or put there from elsewhere), if it had to: opening that copy gives the state
+    /// before the merge.
+    pub fn recovery_copy(&self) -> Option<&Path> {
+        self.recovery_copy.as_deref()
     }
 
     /// Runs several reads on one snapshot of the file, so that a write committed meanwhile by
@@ -265,6 +269,84 @@ impl Project {
     }
 }
 
+/// What the file is, found out without writing anything (a read-only connection that never
+/// merges the write-ahead log into the file): its format.
+/// Refuses a database of another program, a newer project, a format number no version writes,
+/// and our marker on a database without the tables its format has.
+fn probe(path: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let not_ours = |reason: String| Error::NotAProject {
+        path: path.to_owned(),
+        reason,
+    };
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => not_ours("the file is damaged".into()),
+            _ => Error::from(e),
+        })?;
+    if application_id != schema::APPLICATION_ID {
+        return Err(not_ours("it is a database of another program".into()));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > schema::CURRENT_VERSION {
+        return Err(Error::NewerVersion {
+            path: path.to_owned(),
+            found: version,
+            known: schema::CURRENT_VERSION,
+        });
+    }
+    if version < 0 {
+        return Err(not_ours(format!(
+            "it carries project format {version}, which no Kodierwerk writes: the file is damaged or was changed by another program; it was not changed"
+        )));
+    }
+    let mut statement = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?;
+    let tables: Vec<String> = statement
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if version == 0 {
+        if !tables.is_empty() {
+            return Err(not_ours(
+                "it carries project format 0 (not set up) but holds tables: the file is damaged or was changed by another program; it was not changed".into(),
+            ));
+        }
+        return Ok(0);
+    }
+    let missing: Vec<&str> = schema::FOUNDATION_TABLES
+        .iter()
+        .copied()
+        .filter(|t| !tables.iter().any(|have| have == t))
+        .collect();
+    if !missing.is_empty() {
+        return Err(not_ours(format!(
+            "it carries Kodierwerk's marker but lacks the tables {}: the file is damaged or was made by another program; it was not changed",
+            missing.join(", ")
+        )));
+    }
+    Ok(version)
+}
+
+/// A database error as the end of a sentence, without the SQL that caused it.
+fn short_reason(error: Error) -> String {
+    match error {
+        Error::Sqlite(rusqlite::Error::SqliteFailure(_, Some(message)))
+        | Error::Sqlite(rusqlite::Error::SqlInputError { msg: message, .. }) => message,
+        Error::Sqlite(e) => e
+            .sqlite_error_code()
+            .map_or_else(|| "a database error".to_owned(), |c| format!("{c:?}")),
+        other => other.to_string(),
+    }
+}
+
 /// Settings of every connection: write-ahead log, durable commits, foreign keys, patience with a
 /// second process.
 fn configure(conn: &Connection) -> Result<()> {
@@ -280,9 +362,8 @@ fn configure(conn: &Connection) -> Result<()> {
 /// must never replace one.
 pub fn is_database(path: &Path) -> bool {
     let mut head = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == SQLITE_MAGIC)
+    crate::model::file::open_regular(path)
+        .is_ok_and(|mut f| f.read_exact(&mut head).is_ok() && &head == SQLITE_MAGIC)
 }
 
 fn check_file(path: &Path) -> Result<()> {
@@ -293,8 +374,14 @@ fn check_file(path: &Path) -> Result<()> {
     if metadata.is_dir() {
         return Err(Error::ProjectIsDirectory(path.to_owned()));
     }
+    let mut file = crate::model::file::open_regular(path).map_err(|e| match e {
+        crate::model::file::FileError::NotAFile => Error::NotAProject {
+            path: path.to_owned(),
+            reason: "it is not a regular file but a pipe, a device or a socket".into(),
+        },
+        e => Error::file(path, e),
+    })?;
     let mut head = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let read = file.read(&mut head).map_err(|e| Error::io(path, e))?;
     if read == 0 {
         return Err(Error::NotAProject {

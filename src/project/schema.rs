@@ -9,6 +9,20 @@ pub const APPLICATION_ID: i32 = 0x4B44_574B;
 /// The schema version this build writes.
 pub const CURRENT_VERSION: i64 = 6;
 
+/// The tables every project has had since format 1; a file that lacks one is damaged.
+pub const FOUNDATION_TABLES: &[&str] = &[
+    "project_info",
+    "attributes",
+    "jobcenters",
+    "texts",
+    "documents",
+    "codes",
+    "coders",
+    "segments",
+    "memos",
+    "actions",
+];
+
 /// Migrations in order; `MIGRATIONS[n]` takes a project from version `n` to `n + 1`.
 pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 

@@ -704,6 +704,10 @@ fn once_per_name(
 pub(super) fn checked_coder(name: &str) -> Result<&str> {
     match name.trim() {
         "" => Err(Error::UnknownCoder(String::new())),
+        name if name.chars().any(char::is_control) => Err(Error::BadCoderName(
+            name.escape_debug().to_string(),
+            "it contains a line break or control character",
+        )),
         name => Ok(name),
     }
 }

@@ -178,6 +178,27 @@ pub fn generate_project(
     Ok(total)
 }
 
+/// Writes a file that must not exist yet: an existing file, or a symbolic link in its place, is
+/// left alone and refused.
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> crate::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => crate::Error::io(
+                path,
+                std::io::Error::new(
+                    e.kind(),
+                    "it exists already; generated transcripts are only written as new files, so choose an empty folder",
+                ),
+            ),
+            _ => crate::Error::io(path, e),
+        })?;
+    file.write_all(bytes).map_err(|e| crate::Error::io(path, e))
+}
+
 /// Writes `documents` generated transcripts of about `chars` characters as `.txt` files into a folder.
 pub fn write_corpus(
     folder: &std::path::Path,
@@ -190,7 +211,7 @@ pub fn write_corpus(
     for d in 0..documents {
         let text = transcript(seed.wrapping_mul(1_000_003).wrapping_add(d as u64), chars);
         let path = folder.join(format!("G{:05}.txt", d + 1));
-        std::fs::write(&path, &text).map_err(|e| crate::Error::io(&path, e))?;
+        write_new(&path, text.as_bytes())?;
         bytes += text.len();
     }
     Ok(bytes)

@@ -14,7 +14,7 @@ use lopdf::{Dictionary, Document, Encoding, Object};
 use crate::corpus::Refusal;
 use crate::corpus::turns;
 
-use super::Page;
+use super::{Note, NoteKind, Page};
 
 /// What a page's content stream may unpack to.
 const MAX_PAGE_CONTENT: usize = 64 * 1024 * 1024;
@@ -299,6 +299,15 @@ pub fn read(bytes: &[u8]) -> Result<Page, Refusal> {
     }
     let mut page = Page::default();
     page.left_out.headers_footers = drop_running_lines(&mut pages);
+    page.notes = take_footnotes(&mut pages)
+        .into_iter()
+        .map(|body| Note {
+            kind: NoteKind::Footnote,
+            author: None,
+            anchor: String::new(),
+            body,
+        })
+        .collect();
     page.left_out.pictures = pictures;
     for paragraph in paragraphs(&pages) {
         page.line(&paragraph);
@@ -363,10 +372,16 @@ fn lines(mut fragments: Vec<Fragment>) -> Vec<Line> {
         .into_iter()
         .map(|mut g| {
             g.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let size = g.iter().map(|f| f.size).fold(0.0, f32::max);
+            let base = g.iter().find(|f| f.size >= size).map_or(0.0, |f| f.y);
             let mut text = String::new();
             let mut last_end: Option<f32> = None;
-            let size = g.iter().map(|f| f.size).fold(0.0, f32::max);
             for f in &g {
+                // a note's mark, set small and raised, stays out of the line
+                if f.size < 0.8 * size && f.y > base + 0.15 * size && is_mark(f.text.trim()) {
+                    last_end = Some(f.end.max(last_end.unwrap_or(f.end)));
+                    continue;
+                }
                 if let Some(end) = last_end {
                     let gap = f.x - end;
                     let spaced = text.ends_with(char::is_whitespace)
@@ -381,7 +396,7 @@ fn lines(mut fragments: Vec<Fragment>) -> Vec<Line> {
                 last_end = Some(f.end.max(last_end.unwrap_or(f.end)));
             }
             Line {
-                y: g[0].y,
+                y: base,
                 x0: g.first().map_or(0.0, |f| f.x),
                 x1: last_end.unwrap_or(0.0),
                 size,
@@ -455,6 +470,63 @@ fn drop_running_lines(pages: &mut [Vec<Line>]) -> usize {
         });
     }
     dropped.len()
+}
+
+/// Whether a piece of text is a note's mark: a number, a small roman numeral, asterisks.
+fn is_mark(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 4
+        && (text.chars().all(|c| c.is_ascii_digit())
+            || text.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))
+            || text.chars().all(|c| c == '*'))
+}
+
+/// A footnote's text without its mark, if the line opens one ("1 Gemeint ist …").
+fn note_opening(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let end = text.find(char::is_whitespace)?;
+    let rest = text[end..].trim_start();
+    (is_mark(&text[..end]) && !rest.is_empty()).then_some(rest)
+}
+
+/// Takes the footnotes off the pages: the lines at a page's bottom set smaller than the body
+/// text, from the first that opens with a note's mark. Returns each note's text.
+fn take_footnotes(pages: &mut [Vec<Line>]) -> Vec<String> {
+    let mut chars_by_size: HashMap<u32, usize> = HashMap::new();
+    for line in pages.iter().flatten() {
+        *chars_by_size
+            .entry((line.size * 10.0).round() as u32)
+            .or_default() += line.text.chars().count();
+    }
+    let Some(body) = chars_by_size
+        .iter()
+        .max_by_key(|&(size, chars)| (*chars, *size))
+        .map(|(size, _)| *size as f32 / 10.0)
+    else {
+        return Vec::new();
+    };
+    let mut notes: Vec<String> = Vec::new();
+    for page in pages.iter_mut() {
+        let mut start = page.len();
+        while start > 0 && page[start - 1].size < 0.95 * body {
+            start -= 1;
+        }
+        let Some(first) = (start..page.len()).find(|&i| note_opening(&page[i].text).is_some())
+        else {
+            continue;
+        };
+        for line in page.split_off(first) {
+            match note_opening(&line.text) {
+                Some(text) => notes.push(text.to_owned()),
+                None => {
+                    if let Some(last) = notes.last_mut() {
+                        join(last, &line.text);
+                    }
+                }
+            }
+        }
+    }
+    notes
 }
 
 /// Joins wrapped lines into paragraphs, across pages too.
@@ -558,5 +630,32 @@ mod tests {
         let mut pages = vec![page(1), page(2), page(3)];
         assert_eq!(drop_running_lines(&mut pages), 2);
         assert!(pages.iter().all(|p| p.len() == 1));
+    }
+
+    #[test]
+    fn footnotes_at_a_pages_bottom_go_and_body_lines_with_numbers_stay() {
+        let small = |y: f32, text: &str| Line {
+            size: 10.0,
+            ..line(y, 300.0, text)
+        };
+        let mut pages = vec![vec![
+            line(
+                714.0,
+                540.0,
+                "I: Wie war das damals mit der neuen Akte im Jobcenter?",
+            ),
+            line(700.0, 540.0, "B: Ja, so war das."),
+            line(686.0, 540.0, "2 Jahre später kam das Portal."),
+            small(100.0, "(Ende des Gesprächs)"),
+            small(80.0, "1 Gemeint ist das"),
+            small(70.0, "Portal."),
+            small(60.0, "ii Zweite."),
+        ]];
+        assert_eq!(
+            take_footnotes(&mut pages),
+            ["Gemeint ist das Portal.", "Zweite."]
+        );
+        assert_eq!(pages[0].len(), 4);
+        assert_eq!(pages[0][3].text, "(Ende des Gesprächs)");
     }
 }

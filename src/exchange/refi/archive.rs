@@ -19,7 +19,7 @@ pub struct Archive {
 impl Archive {
     /// Opens an archive and refuses one with an entry that points outside it.
     pub fn open(path: &Path) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = crate::model::file::open_regular(path).map_err(|e| Error::file(path, e))?;
         let zip = container::Archive::new(BufReader::new(file)).map_err(|e| match e {
             OpenError::Io(e) => Error::io(path, e),
             OpenError::Container(ContainerError::NotZip) => Error::NotRefiQda {

@@ -495,7 +495,7 @@ pub fn decide(
                 let quote = normalise(&selection.quote);
                 if !quote.is_empty() {
                     let found = slice(&index, start, end);
-                    if !quote_matches(found, &quote) {
+                    if !quote_fits(found, &selection.quote) {
                         return Err(Unplaceable::Contradicts {
                             quoted: shorten(&selection.quote),
                             found: shorten(found),
@@ -539,8 +539,7 @@ fn trial(text: &SourceText, index: &TextIndex<'_>, selections: &[Selection], d: 
             let placed = place(&counting, s);
             if let Ok((start, end)) = placed {
                 let found = slice(index, start, end);
-                let quote = normalise(&s.quote);
-                if !quote.is_empty() && quote_matches(found, &quote) {
+                if quote_fits(found, &s.quote) {
                     quotes_matched += 1;
                 }
                 if at_word_boundaries(index, start, end) {
@@ -604,6 +603,26 @@ fn normalise(text: &str) -> String {
         .or_else(|| collapsed.strip_suffix("..."))
         .unwrap_or(&collapsed);
     cut.trim_end().to_owned()
+}
+
+/// A quote shorter than this that is only the beginning of the found text, without an ellipsis
+/// saying it was shortened, confirms nothing: one letter would "confirm" any passage it starts.
+const MIN_UNMARKED_PREFIX: usize = 12;
+
+/// Whether a selection's name quotes the found text: the whole of it, or its beginning if the name
+/// says it was shortened (an ellipsis) or is long enough to tell.
+fn quote_fits(found: &str, raw_quote: &str) -> bool {
+    let quote = normalise(raw_quote);
+    if quote.is_empty() || !quote_matches(found, &quote) {
+        return false;
+    }
+    let shortened = {
+        let raw = raw_quote.trim_end();
+        raw.ends_with('…') || raw.ends_with("...")
+    };
+    shortened
+        || quote.chars().count() >= MIN_UNMARKED_PREFIX
+        || normalise(found).chars().count() == quote.chars().count()
 }
 
 /// Whether the (normalised, non-empty) quote is the found text or its beginning, whitespace being
@@ -796,6 +815,17 @@ mod tests {
             decision.placements.iter().all(Result::is_ok),
             "{decision:?}"
         );
+    }
+
+    #[test]
+    fn a_short_beginning_confirms_a_passage_only_when_marked_as_shortened() {
+        let found = "Also das war so, dass die Arbeitsvermittlung und die E-Akte kamen.";
+        assert!(!quote_fits(found, "A"));
+        assert!(!quote_fits(found, "Also das"));
+        assert!(quote_fits(found, "Also das…"));
+        assert!(quote_fits(found, "Also das war so, dass"));
+        assert!(quote_fits("Bonn", "Bonn"));
+        assert!(!quote_fits(found, "Berlin"));
     }
 
     #[test]

@@ -18,7 +18,9 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::exchange::csv::write_atomically;
-use crate::model::bundle::{Bundle, BundleCode, BundleSegment, VariableScope, derived_guid};
+use crate::model::bundle::{
+    Bundle, BundleCode, BundleSegment, VariableScope, derived_guid, normalise_guid,
+};
 use crate::model::error::{Error, Result};
 use crate::model::range::{CharRange, TextIndex};
 use crate::project::Project;
@@ -110,7 +112,16 @@ pub fn choices_from_description(text: &str) -> (Vec<String>, String) {
 
 /// Where a source's text lies inside a QDPX: `sources/<guid>.txt`.
 pub fn source_file_name(guid: &str) -> String {
-    format!("sources/{guid}.txt")
+    format!("sources/{}.txt", source_file_stem(guid))
+}
+
+/// The name of a source's text file: its GUID when that is one (nothing else may come from the
+/// project into a path inside the archive), else a GUID derived from it.
+fn source_file_stem(guid: &str) -> String {
+    match normalise_guid(guid) {
+        Some(g) if g == guid.to_ascii_lowercase() => g,
+        _ => derived_guid(guid, "source file"),
+    }
 }
 
 /// The `project.qde` of a bundle.
@@ -180,11 +191,14 @@ fn origin() -> String {
     format!("Kodierwerk {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// A memo written as a REFI note.
+/// A memo written as a REFI note, with the time and coder of what it belongs to where known
+/// (other programs need a note's `creationDateTime`).
 struct Note<'b> {
     guid: String,
     name: String,
     text: &'b str,
+    created: Option<&'b str>,
+    user: Option<&'b str>,
 }
 
 /// A coded segment as it will be written, with the text it covers.
@@ -219,6 +233,23 @@ impl<'b> Plan<'b> {
     fn new(bundle: &'b Bundle) -> Self {
         let mut notes = Vec::new();
         let mut note_of = HashMap::new();
+        let users: HashSet<&str> = bundle.users.iter().map(|u| u.guid.as_str()).collect();
+        // a code's memo is dated by the code's first coding, else by the first source
+        let first_source = bundle
+            .sources
+            .iter()
+            .map(|s| s.created_at.as_str())
+            .filter(|t| is_xsd_date_time(t))
+            .min();
+        let mut first_coding: HashMap<&str, &str> = HashMap::new();
+        for segment in &bundle.segments {
+            if is_xsd_date_time(&segment.created_at) {
+                let first = first_coding
+                    .entry(segment.code.as_str())
+                    .or_insert(segment.created_at.as_str());
+                *first = (*first).min(segment.created_at.as_str());
+            }
+        }
         for code in &bundle.codes {
             if !code.memo.trim().is_empty() {
                 let guid = note_guid(&code.guid);
@@ -227,12 +258,16 @@ impl<'b> Plan<'b> {
                     guid,
                     name: format!("Memo – {}", code.name),
                     text: &code.memo,
+                    created: first_coding
+                        .get(code.guid.as_str())
+                        .copied()
+                        .or(first_source),
+                    user: None,
                 });
             }
         }
 
         let codes: HashSet<&str> = bundle.codes.iter().map(|c| c.guid.as_str()).collect();
-        let users: HashSet<&str> = bundle.users.iter().map(|u| u.guid.as_str()).collect();
         let mut by_source: HashMap<&str, Vec<&BundleSegment>> = HashMap::new();
         for segment in &bundle.segments {
             by_source
@@ -249,6 +284,10 @@ impl<'b> Plan<'b> {
                     guid,
                     name: format!("Memo – {}", source.name),
                     text: &source.memo,
+                    created: Some(source.created_at.as_str())
+                        .filter(|t| is_xsd_date_time(t))
+                        .or(first_source),
+                    user: None,
                 });
             }
             let Some(segments) = by_source.get(source.guid.as_str()) else {
@@ -272,6 +311,10 @@ impl<'b> Plan<'b> {
                         guid: guid.clone(),
                         name: format!("Memo – {} {}–{}", source.name, segment.start, segment.end),
                         text: &segment.memo,
+                        created: Some(segment.created_at.as_str())
+                            .filter(|t| is_xsd_date_time(t))
+                            .or(first_source),
+                        user: Some(segment.user.as_str()).filter(|u| users.contains(u)),
                     });
                     guid
                 });
@@ -416,7 +459,7 @@ fn write_project<W: Write>(out: W, bundle: &Bundle, plan: &Plan<'_>) -> io::Resu
     if !bundle.sources.is_empty() {
         x.start("Sources", &[])?;
         for source in &bundle.sources {
-            let path = format!("internal://{}.txt", source.guid);
+            let path = format!("internal://{}.txt", source_file_stem(&source.guid));
             let mut attributes = vec![
                 ("guid", source.guid.as_str()),
                 ("name", source.name.as_str()),
@@ -446,7 +489,14 @@ fn write_project<W: Write>(out: W, bundle: &Bundle, plan: &Plan<'_>) -> io::Resu
     if !plan.notes.is_empty() {
         x.start("Notes", &[])?;
         for note in &plan.notes {
-            x.start("Note", &[("guid", &note.guid), ("name", &note.name)])?;
+            let mut attributes = vec![("guid", note.guid.as_str()), ("name", note.name.as_str())];
+            if let Some(user) = note.user {
+                attributes.push(("creatingUser", user));
+            }
+            if let Some(created) = note.created {
+                attributes.push(("creationDateTime", created));
+            }
+            x.start("Note", &attributes)?;
             x.text_element("PlainTextContent", note.text)?;
             x.end("Note")?;
         }

@@ -24,7 +24,7 @@ use serde::Serialize;
 pub use entity::Kind;
 
 use self::side::{Ancestor, Diff, Rows};
-use super::{Project, check_file, schema};
+use super::{Project, check_file, probe, recovery, schema};
 use crate::model::error::{Error, Result};
 
 /// How the two files are related.
@@ -307,50 +307,31 @@ fn merge_label(report: &MergeReport) -> String {
 /// older, refused if newer.
 fn open_other(path: &Path) -> Result<Project> {
     check_file(path)?;
+    let version = probe(path)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let not_ours = |reason: &str| Error::NotAProject {
+    let read_only = |conn| Project {
+        conn,
         path: path.to_owned(),
-        reason: reason.to_owned(),
+        recovery_copy: None,
+        _open: recovery::OpenHere::new(path),
     };
-    let application_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => not_ours("the file is damaged"),
-            _ => Error::from(e),
-        })?;
-    if application_id != schema::APPLICATION_ID {
-        return Err(not_ours("it is a database of another program"));
-    }
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > schema::CURRENT_VERSION {
-        return Err(Error::NewerVersion {
-            path: path.to_owned(),
-            found: version,
-            known: schema::CURRENT_VERSION,
-        });
-    }
-    if !(1..=schema::CURRENT_VERSION).contains(&version) {
-        return Err(not_ours("it holds no project"));
-    }
     if version == schema::CURRENT_VERSION {
-        return Ok(Project {
-            conn,
-            path: path.to_owned(),
-        });
+        return Ok(read_only(conn));
     }
     let mut memory = Connection::open_in_memory()?;
     {
         let backup = rusqlite::backup::Backup::new(&conn, &mut memory)?;
         backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
     }
-    let mut project = Project {
-        conn: memory,
-        path: path.to_owned(),
-    };
+    let mut project = read_only(memory);
     project.migrate(version)?;
     Ok(project)
 }

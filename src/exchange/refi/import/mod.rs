@@ -97,7 +97,8 @@ pub fn read_qdc(path: &Path) -> Result<(Bundle, ImportReport)> {
             ),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::model::file::read_limited(path, crate::corpus::MAX_FILE_BYTES)
+        .map_err(|e| Error::file(path, e))?;
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(Error::NotRefiQda {
             file,
@@ -151,6 +152,13 @@ struct SelectionInfo {
     segments: Vec<usize>,
 }
 
+/// The most codings one selection may carry (each stores the passage's text again).
+const MAX_CODINGS_PER_SELECTION: usize = 64;
+/// The most places one note may be attached to (each place holds the note's text again).
+const MAX_NOTE_USES: usize = 100;
+/// The most the memos of one import may hold together, in bytes.
+const MAX_MEMO_BYTES: usize = 64 * 1024 * 1024;
+
 /// The state of one import while the XML is walked.
 struct Reading<'a> {
     file: String,
@@ -172,6 +180,8 @@ struct Reading<'a> {
     unknown_users: BTreeMap<String, usize>,
     missing_codes: usize,
     uncoded: usize,
+    /// Codings beyond the most one selection may carry.
+    surplus_codings: usize,
     /// An archive error met while reading: the whole import is refused.
     fatal: Option<Error>,
     /// The description as written of variables whose description lists allowed values.
@@ -207,6 +217,7 @@ impl<'a> Reading<'a> {
             unknown_users: BTreeMap::new(),
             missing_codes: 0,
             uncoded: 0,
+            surplus_codings: 0,
             fatal: None,
             choice_descriptions: HashMap::new(),
         }
@@ -337,6 +348,14 @@ impl<'a> Reading<'a> {
             let n = self.missing_codes;
             self.discard(format!(
                 "{} referred to a code that is not in the codebook and {} not imported.",
+                plural(n, "coding", "codings"),
+                was(n)
+            ));
+        }
+        if self.surplus_codings > 0 {
+            let n = self.surplus_codings;
+            self.discard(format!(
+                "{} beyond the {MAX_CODINGS_PER_SELECTION} one passage may carry {} not imported.",
                 plural(n, "coding", "codings"),
                 was(n)
             ));

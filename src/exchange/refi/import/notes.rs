@@ -122,6 +122,8 @@ impl Reading<'_> {
             .collect();
         let mut used_notes: HashSet<String> = HashSet::new();
         let mut lost: Vec<String> = Vec::new();
+        let mut uses: HashMap<String, usize> = HashMap::new();
+        let (mut surplus_uses, mut over_budget, mut memo_bytes) = (0, 0, 0usize);
         let memos = std::mem::take(&mut self.memos);
         for (target, text) in memos {
             let (body, note_guid) = match &text {
@@ -131,6 +133,30 @@ impl Reading<'_> {
                     None => continue,
                 },
             };
+            if let Some(g) = &note_guid {
+                let n = uses.entry(g.clone()).or_default();
+                *n += 1;
+                if *n > super::MAX_NOTE_USES {
+                    surplus_uses += 1;
+                    continue;
+                }
+            }
+            let copies = match &target {
+                Target::Selection(g) => self
+                    .selections
+                    .get(g)
+                    .map_or(1, |info| info.segments.len().max(1)),
+                _ => 1,
+            };
+            let cost = body.len().saturating_mul(copies);
+            if memo_bytes.saturating_add(cost) > super::MAX_MEMO_BYTES {
+                over_budget += 1;
+                if let Some(g) = note_guid {
+                    used_notes.insert(g);
+                }
+                continue;
+            }
+            memo_bytes += cost;
             let placed = match &target {
                 Target::Project => {
                     push_memo(&mut self.bundle.memo, &body);
@@ -185,6 +211,22 @@ impl Reading<'_> {
                 (false, None) => lost.push(format!("a description ({})", dialect::shorten(&body))),
                 (true, None) => {}
             }
+        }
+        if surplus_uses > 0 {
+            self.discard(format!(
+                "{} to notes beyond the {} places one note may be attached to {} not imported.",
+                plural(surplus_uses, "reference", "references"),
+                super::MAX_NOTE_USES,
+                was(surplus_uses)
+            ));
+        }
+        if over_budget > 0 {
+            self.discard(format!(
+                "{} {} left out: the memos of the file add up to more than {} MB.",
+                plural(over_budget, "memo", "memos"),
+                was(over_budget),
+                super::MAX_MEMO_BYTES / (1024 * 1024)
+            ));
         }
         let mut loose = Vec::new();
         for g in &self.note_order {

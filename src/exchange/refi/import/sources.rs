@@ -3,6 +3,7 @@
 use super::fields::{date_time, guid_of};
 use super::report::{SourceDialect, UnplacedSelection, name_list, plural, was};
 use super::{Kind, Reading, SelectionInfo, Target};
+use crate::corpus::MAX_FILE_BYTES;
 use crate::corpus::turns::find_turns;
 use crate::exchange::refi::archive::{self, Element};
 use crate::exchange::refi::dialect::{self, Selection, SourceText};
@@ -116,7 +117,15 @@ impl Reading<'_> {
             ));
             return;
         }
-        let raw = match self.text_of(source) {
+        let raw = self.text_of(source).and_then(|raw| {
+            if raw.trim().is_empty() {
+                return Err("its text is empty".to_owned());
+            }
+            crate::corpus::decode::check_characters(&raw)
+                .map(|()| raw)
+                .map_err(|refusal| format!("its text was refused: {refusal}"))
+        });
+        let raw = match raw {
             Ok(raw) => raw,
             Err(why) => {
                 self.kinds.insert(guid, Kind::Elsewhere);
@@ -211,6 +220,10 @@ impl Reading<'_> {
             let created = date_time(element.attr("creationDateTime"));
             let mut segments = Vec::new();
             for (n, coding) in element.children_named("Coding").enumerate() {
+                if n >= super::MAX_CODINGS_PER_SELECTION {
+                    self.surplus_codings += 1;
+                    continue;
+                }
                 let seg_guid = if n == 0 {
                     selection_guid.clone()
                 } else {
@@ -350,8 +363,20 @@ impl Reading<'_> {
         guid
     }
 
-    /// Reads a text that may be inline or in a file of the archive; `Err` says why there is none.
+    /// Reads a text that may be inline or in a file of the archive, no larger than a transcript
+    /// may be; `Err` says why there is none.
     pub(super) fn text_of(&mut self, element: &Element) -> std::result::Result<String, String> {
+        let text = self.read_text(element)?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!(
+                "its text holds more than {} MB, more than a transcript may",
+                MAX_FILE_BYTES / 1_000_000
+            ));
+        }
+        Ok(text)
+    }
+
+    fn read_text(&mut self, element: &Element) -> std::result::Result<String, String> {
         if let Some(content) = element.child("PlainTextContent") {
             return Ok(content.text.clone());
         }
@@ -406,6 +431,9 @@ impl Reading<'_> {
 /// A source's text file: UTF-8 (a BOM goes later, with the line ends) or UTF-16 with a BOM;
 /// anything else is refused with the reason, since REFI-QDA asks for UTF-8.
 fn decode_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    if bytes.starts_with(b"\xFF\xFE\0\0") || bytes.starts_with(b"\0\0\xFE\xFF") {
+        return Err("is UTF-32 text; REFI-QDA asks for UTF-8".into());
+    }
     for (bom, encoding) in [
         (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
         (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
