@@ -530,3 +530,25 @@ fn search_inside_the_segments_of_a_code_and_in_one_document() {
     let run = kw(["search", &p, "E-Akte", "--in-code", "Gibt es nicht"]);
     assert!(!run.ok && run.stderr.contains("No code"), "{}", run.stderr);
 }
+
+#[test]
+fn with_case_weg_and_weg_part_ways() {
+    let s = Scratch::new();
+    let p = sample(&s);
+    let all = search(&p, "Weg", &[]);
+    let noun = search(&p, "Weg", &["--case"]);
+    let adverb = search(&p, "weg", &["--case"]);
+    assert!(!noun.is_empty() && !adverb.is_empty());
+    assert!(
+        texts(&noun).iter().all(|t| t == "Weg"),
+        "{:?}",
+        texts(&noun)
+    );
+    assert!(
+        texts(&adverb).iter().all(|t| t == "weg"),
+        "{:?}",
+        texts(&adverb)
+    );
+    assert_eq!(noun.len(), count(&all, "Weg"));
+    assert_eq!(noun.len() + adverb.len(), all.len());
+}

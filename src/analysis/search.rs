@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::AnalysisData;
 use super::filter::DocumentFilter;
-use super::fold::{fold_text, fold_umlauts, folded_positions, wildcard_match};
+use super::fold::{each_word, fold_text, fold_umlauts, folded_positions, wildcard_match};
 use super::query::{Query, parse_query};
 pub use super::search_corpus::{CorpusDocument, SearchCorpus, TextUnit, german_stemmer};
 use crate::model::error::{Error, Result};
@@ -31,6 +31,9 @@ pub struct SearchOptions {
     pub umlauts: bool,
     /// Words match every word of the same German stem (Snowball).
     pub stem: bool,
+    /// Case counts: a word matches only with the capitals of the query's word (`Weg`, not `weg`;
+    /// `SGB` only in capitals). Default: case is ignored.
+    pub case: bool,
 }
 
 /// Where to search, by the names a person gives; empty lists mean everywhere.
@@ -393,7 +396,7 @@ pub fn find(
             return Err(Error::BadRegex("it is empty".into()));
         }
         let regex = regex::RegexBuilder::new(query)
-            .case_insensitive(true)
+            .case_insensitive(!options.case)
             .build()
             .map_err(|e| Error::BadRegex(e.to_string()))?;
         for (d, doc) in corpus.documents().iter().enumerate() {
@@ -438,20 +441,88 @@ pub fn find(
     }
     let parsed = parse_query(query)?;
     let prepared = Prepared::new(corpus, &parsed, options);
+    let cased = options.case.then(|| CasedWords::of(query));
     for (d, doc) in corpus.documents().iter().enumerate() {
         if !in_documents(scope, doc) {
             continue;
         }
         let active: Vec<bool> = doc.units.iter().map(|u| scope.speaks(u)).collect();
+        let chars: Vec<char> = match cased {
+            Some(_) => doc.text.chars().collect(),
+            None => Vec::new(),
+        };
         for span in prepared.eval(&parsed, doc, &active) {
             let range = CharRange {
                 start: CharPos(span.start as usize),
                 end: CharPos(span.end as usize),
             };
+            if let Some(cased) = &cased
+                && !cased.written_alike(&chars, range)
+            {
+                continue;
+            }
             push_inside(&mut out, scope, doc, d, range);
         }
     }
     Ok(out)
+}
+
+/// The query's words with their capitals, for `--case`: a hit counts only if each of its words
+/// that a query word matches is written with that word's capitals.
+struct CasedWords(Vec<(String, Shape)>);
+
+/// What counts of a word's capitals: its first letter, and whether it is written all in capitals.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    capital: bool,
+    all_capitals: bool,
+}
+
+impl Shape {
+    fn of(word: &[char]) -> Self {
+        let letters: Vec<char> = word.iter().copied().filter(|c| c.is_alphabetic()).collect();
+        Self {
+            capital: letters.first().is_some_and(|c| c.is_uppercase()),
+            all_capitals: letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()),
+        }
+    }
+
+    /// Whether a word of this shape is written as the query's word of shape `query` asks.
+    fn fits(self, query: Shape) -> bool {
+        self.capital == query.capital && (!query.all_capitals || self.all_capitals)
+    }
+}
+
+impl CasedWords {
+    fn of(query: &str) -> Self {
+        let chars: Vec<char> = query.chars().collect();
+        let mut words = Vec::new();
+        each_word(&chars, 0, chars.len(), true, |start, end, folded| {
+            if !matches!(folded, "or" | "and" | "not") && !folded.starts_with("near") {
+                words.push((folded.to_owned(), Shape::of(&chars[start..end])));
+            }
+        });
+        Self(words)
+    }
+
+    fn written_alike(&self, chars: &[char], range: CharRange) -> bool {
+        let mut alike = true;
+        each_word(
+            chars,
+            range.start.0,
+            range.end.0,
+            false,
+            |start, end, folded| {
+                let shape = Shape::of(&chars[start..end]);
+                for (word, query) in &self.0 {
+                    if wildcard_match(word, folded) && !shape.fits(*query) {
+                        alike = false;
+                    }
+                }
+            },
+        );
+        alike
+    }
 }
 
 /// Walks a text forward, turning character positions into byte offsets.
@@ -616,7 +687,31 @@ mod tests {
         parts: false,
         umlauts: false,
         stem: false,
+        case: false,
     };
+
+    #[test]
+    fn with_case_a_word_matches_only_with_the_querys_capitals() {
+        let c = corpus(&[(
+            "B",
+            "Der Weg ist weg. Das SGB, das Sgb und sgb. Wege, wegen.",
+        )]);
+        let cased = SearchOptions {
+            case: true,
+            ..WORDS
+        };
+        assert_eq!(texts(&c, "Weg", WORDS), ["Weg", "weg"]);
+        assert_eq!(texts(&c, "Weg", cased), ["Weg"]);
+        assert_eq!(texts(&c, "weg", cased), ["weg"]);
+        assert_eq!(texts(&c, "SGB", cased), ["SGB"]);
+        assert_eq!(texts(&c, "Weg*", cased), ["Weg", "Wege"]);
+        assert_eq!(texts(&c, "Weg OR SGB", cased), ["Weg", "SGB"]);
+        let regex = SearchOptions {
+            regex: true,
+            ..cased
+        };
+        assert_eq!(texts(&c, "w[a-z]+", regex), ["weg", "wegen"]);
+    }
 
     #[test]
     fn folding_finds_the_forms_and_positions_stay_those_of_the_text() {

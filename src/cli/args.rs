@@ -777,7 +777,7 @@ pub struct WordsArgs {
 /// How and where to search: shared by `search` and `autocode`.
 #[derive(Debug, Args, Default)]
 pub struct SearchOptionArgs {
-    /// Read the query as a regular expression (case ignored).
+    /// Read the query as a regular expression (case ignored unless --case).
     #[arg(long)]
     pub regex: bool,
     /// Find parts of words too (default: whole words).
@@ -789,6 +789,9 @@ pub struct SearchOptionArgs {
     /// Find every word of the same German stem (Snowball).
     #[arg(long)]
     pub stem: bool,
+    /// Let case count: "Weg" does not find "weg", "SGB" only "SGB" (default: case ignored).
+    #[arg(long)]
+    pub case: bool,
     #[arg(long = "doc", value_name = "DOC")]
     pub documents: Vec<String>,
     #[arg(long = "jobcenter", value_name = "NAME")]
@@ -814,6 +817,7 @@ impl SearchOptionArgs {
                 parts: self.parts,
                 umlauts: self.umlauts,
                 stem: self.stem,
+                case: self.case,
             },
             scope: SearchScope {
                 documents: self.documents.clone(),

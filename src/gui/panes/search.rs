@@ -166,6 +166,7 @@ pub fn search_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView)
         ui.checkbox(&mut view.options.parts, tr.search_parts);
         ui.checkbox(&mut view.options.umlauts, tr.search_umlauts);
         ui.checkbox(&mut view.options.stem, tr.search_stem);
+        ui.checkbox(&mut view.options.case, tr.search_case);
         ui.checkbox(&mut view.options.regex, tr.search_regex);
         ui.separator();
         ui.label(tr.speaker);
