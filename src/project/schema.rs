@@ -259,9 +259,17 @@ const V5: &str = "CREATE INDEX segment_counts_code ON segment_counts (code_id, n
 /// starts from there. Changes made before this version get a GUID derived from the project's GUID
 /// and the change's number, time and label (`log::derived_guids`), so that two copies upgraded
 /// apart still agree on their shared history.
+///
+/// It also indexes the display order of codes, documents, jobcenters and attributes, so that a new
+/// one finds the end of the list without reading the list: importing a codebook of 20,000 codes or a
+/// project of 40,000 sources takes time in proportion to its size, not to its square.
 const V6: &str = r#"
 ALTER TABLE actions ADD COLUMN guid TEXT;
 ALTER TABLE actions ADD COLUMN merged_head TEXT;
+CREATE INDEX codes_position ON codes (position);
+CREATE INDEX documents_position ON documents (position);
+CREATE INDEX jobcenters_position ON jobcenters (position);
+CREATE INDEX attributes_position ON attributes (position);
 "#;
 
 /// What version 6 adds once every change has its GUID.
@@ -274,6 +282,34 @@ mod tests {
     use super::*;
     use crate::model::{DocumentId, JobcenterId, SegmentId};
     use crate::project::Project;
+
+    #[test]
+    fn the_end_of_every_list_is_found_without_reading_the_list() {
+        // A new code, document, jobcenter or attribute goes after the last; finding the last by
+        // reading every row made importing 20,000 codes quadratic.
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::create(&dir.path().join("p.kodierwerk")).unwrap();
+        for table in ["codes", "documents", "jobcenters", "attributes"] {
+            let plan: Vec<String> = project
+                .conn
+                .prepare(&format!(
+                    "EXPLAIN QUERY PLAN SELECT coalesce(max(position), -1) + 1 FROM {table}"
+                ))
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert!(
+                plan.iter().any(|step| step.contains("INDEX")),
+                "{table}: {plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|step| step.starts_with("SCAN")),
+                "{table}: {plan:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_version_2_project_gains_evidence_and_keeps_its_data() {
@@ -420,6 +456,10 @@ mod tests {
             );
             CREATE INDEX turns_document ON turns (document_id, start);
             DROP INDEX actions_guid;
+            DROP INDEX codes_position;
+            DROP INDEX documents_position;
+            DROP INDEX jobcenters_position;
+            DROP INDEX attributes_position;
             ALTER TABLE actions DROP COLUMN guid;
             ALTER TABLE actions DROP COLUMN merged_head;
             DROP INDEX actions_undone;
