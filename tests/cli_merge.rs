@@ -620,6 +620,20 @@ fn projects_made_apart_are_matched_by_text_path_and_name_and_nothing_is_deleted(
     );
 }
 
+/// A copy of a project as format 5 wrote it: no GUIDs on changes, no index of the lists' order.
+fn as_format_5(from: &Path, to: &Path) {
+    copy(from, to);
+    let conn = rusqlite::Connection::open(to).unwrap();
+    conn.execute_batch(
+        "DROP INDEX actions_guid; ALTER TABLE actions DROP COLUMN guid;
+         ALTER TABLE actions DROP COLUMN merged_head;
+         DROP INDEX codes_position; DROP INDEX documents_position;
+         DROP INDEX jobcenters_position; DROP INDEX attributes_position;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_copy_of_a_newer_version_is_refused_untouched_and_an_older_one_read_without_change() {
     let s = Scratch::new();
@@ -642,28 +656,12 @@ fn a_copy_of_a_newer_version_is_refused_untouched_and_an_older_one_read_without_
             "Anna",
         ],
     );
-    // Format 5, as the previous release wrote it: no GUIDs on changes.
+    // Format 5, as the previous release wrote it: no GUIDs on changes. The lead's file upgraded
+    // from format 5, too: its changes get the same GUIDs.
     let old = s.path("alt.kodierwerk");
-    copy(&copy_path, &old);
-    {
-        let conn = rusqlite::Connection::open(&old).unwrap();
-        conn.execute_batch(
-            "DROP INDEX actions_guid; ALTER TABLE actions DROP COLUMN guid;
-             ALTER TABLE actions DROP COLUMN merged_head; PRAGMA user_version = 5;",
-        )
-        .unwrap();
-    }
-    // The lead's file upgraded from format 5, too: its changes get the same GUIDs.
+    as_format_5(&copy_path, &old);
     let old_lead = s.path("alt-lead.kodierwerk");
-    copy(&lead, &old_lead);
-    {
-        let conn = rusqlite::Connection::open(&old_lead).unwrap();
-        conn.execute_batch(
-            "DROP INDEX actions_guid; ALTER TABLE actions DROP COLUMN guid;
-             ALTER TABLE actions DROP COLUMN merged_head; PRAGMA user_version = 5;",
-        )
-        .unwrap();
-    }
+    as_format_5(&lead, &old_lead);
     let newer = s.path("neu.kodierwerk");
     copy(&copy_path, &newer);
     {

@@ -269,11 +269,8 @@ impl Project {
     }
 }
 
-/// What the file is, found out without writing anything (a read-only connection that never
-/// merges the write-ahead log into the file): its format.
-/// Refuses a database of another program, a newer project, a format number no version writes,
-/// and our marker on a database without the tables its format has.
-fn probe(path: &Path) -> Result<i64> {
+/// A connection that only reads, and never merges the write-ahead log into the file.
+fn read_only(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -283,6 +280,15 @@ fn probe(path: &Path) -> Result<i64> {
         true,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// What the file is, found out without writing anything (a read-only connection that never
+/// merges the write-ahead log into the file): its format.
+/// Refuses a database of another program, a newer project, a format number no version writes,
+/// and our marker on a database without the tables its format has.
+fn probe(path: &Path) -> Result<i64> {
+    let conn = read_only(path)?;
     let not_ours = |reason: String| Error::NotAProject {
         path: path.to_owned(),
         reason,

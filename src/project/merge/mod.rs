@@ -18,13 +18,13 @@ mod write;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde::Serialize;
 
 pub use entity::Kind;
 
 use self::side::{Ancestor, Diff, Rows};
-use super::{Project, check_file, probe, recovery, schema};
+use super::{Project, check_file, probe, read_only, recovery, schema};
 use crate::model::error::{Error, Result};
 
 /// How the two files are related.
@@ -308,15 +308,7 @@ fn merge_label(report: &MergeReport) -> String {
 fn open_other(path: &Path) -> Result<Project> {
     check_file(path)?;
     let version = probe(path)?;
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-        true,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let conn = read_only(path)?;
     let read_only = |conn| Project {
         conn,
         path: path.to_owned(),
