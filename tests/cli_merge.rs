@@ -141,21 +141,13 @@ fn some_segments(project: &Path) -> Vec<(String, String, u64)> {
 
 /// The lead's and a coder's edits that do not touch the same thing.
 fn lead_edits(p: &Path, segs: &[(String, String, u64)]) {
-    on(
-        p,
-        &[
-            "code",
-            "--doc",
-            "HS-01_Fuehrungskraft",
-            "--start",
-            "50",
-            "--end",
-            "70",
-            "--code",
-            "Arbeitslogik/Leistungsgewährung",
-            "--coder",
-            "Lead",
-        ],
+    common::code_passage(
+        p.to_str().unwrap(),
+        "HS-01_Fuehrungskraft",
+        "Arbeitslogik/Leistungsgewährung",
+        "Lead",
+        50,
+        70,
     );
     on(p, &["delete-segment", &segs[0].0]);
     on(
@@ -319,21 +311,13 @@ fn deletions_stay_deleted_on_both_sides_and_nothing_comes_back() {
     // The lead deletes another segment the copy still holds; the copy goes on coding. The next
     // merge brings the new coding and does not revive the deleted segment.
     on(&lead, &["delete-segment", &c.0]);
-    on(
-        &copy_path,
-        &[
-            "code",
-            "--doc",
-            &c.1,
-            "--start",
-            "0",
-            "--end",
-            "5",
-            "--code",
-            "Arbeitslogik",
-            "--coder",
-            "Anna",
-        ],
+    common::code_passage(
+        copy_path.to_str().unwrap(),
+        &c.1,
+        "Arbeitslogik",
+        "Anna",
+        0,
+        5,
     );
     let report = merge(&lead, &copy_path, &[]);
     assert_eq!(report["since_earlier_merge"], true);
@@ -379,39 +363,23 @@ fn conflicts_are_listed_with_both_values_and_resolved_by_the_stated_rules() {
         &lead,
         &["delete-code", "Digitale Anwendungen/Digitale Kommunikation"],
     );
-    on(
-        &copy_path,
-        &[
-            "code",
-            "--doc",
-            "HS-01_Fuehrungskraft",
-            "--start",
-            "100",
-            "--end",
-            "120",
-            "--code",
-            "Digitale Anwendungen/Digitale Kommunikation",
-            "--coder",
-            "Anna",
-        ],
+    common::code_passage(
+        copy_path.to_str().unwrap(),
+        "HS-01_Fuehrungskraft",
+        "Digitale Anwendungen/Digitale Kommunikation",
+        "Anna",
+        100,
+        120,
     );
     // A code deleted in the copy that the project coded with meanwhile stays, with its new
     // segment; the segments the copy deleted with it go.
-    on(
-        &lead,
-        &[
-            "code",
-            "--doc",
-            "HS-02_Leistung",
-            "--start",
-            "200",
-            "--end",
-            "230",
-            "--code",
-            "Problemlagen der Systeme/Zusatzaufwand",
-            "--coder",
-            "Lead",
-        ],
+    common::code_passage(
+        lead.to_str().unwrap(),
+        "HS-02_Leistung",
+        "Problemlagen der Systeme/Zusatzaufwand",
+        "Lead",
+        200,
+        230,
     );
     on(
         &copy_path,
@@ -544,31 +512,22 @@ fn projects_made_apart_are_matched_by_text_path_and_name_and_nothing_is_deleted(
         .iter()
         .map(|d| d["name"].as_str().unwrap().to_owned())
         .collect();
-    let code = |p: &Path, doc: &str, start: &str, end: &str, path: &str, coder: &str| {
-        on(
-            p,
-            &[
-                "code", "--doc", doc, "--start", start, "--end", end, "--code", path, "--coder",
-                coder,
-            ],
-        );
+    let code = |p: &Path, doc: &str, start: usize, end: usize, path: &str, coder: &str| {
+        common::code_passage(p.to_str().unwrap(), doc, path, coder, start, end);
     };
     for p in [&lead, &other] {
         on(p, &["add-code", "Haltung/Skeptisch", "--color", "#AA0000"]);
     }
     on(&other, &["add-code", "Nur/Dort"]);
-    code(&lead, &names[0], "0", "10", "Haltung/Skeptisch", "Anna");
-    code(&other, &names[0], "0", "10", "Haltung/Skeptisch", "anna");
-    code(&other, &names[0], "20", "30", "Haltung/Skeptisch", "Ben");
-    code(&lead, &names[1], "5", "15", "Haltung/Skeptisch", "Anna");
-    code(&other, &names[1], "40", "50", "Nur/Dort", "Ben");
+    code(&lead, &names[0], 0, 10, "Haltung/Skeptisch", "Anna");
+    code(&other, &names[0], 0, 10, "Haltung/Skeptisch", "anna");
+    code(&other, &names[0], 20, 30, "Haltung/Skeptisch", "Ben");
+    code(&lead, &names[1], 5, 15, "Haltung/Skeptisch", "Anna");
+    code(&other, &names[1], 40, 50, "Nur/Dort", "Ben");
     // The lead's own segment on names[1] is unknown to the other: nothing is deleted. A
     // document the other project holds under a name the lead gives to another text is left out.
     let other_p = other.to_str().unwrap();
-    let lead_only = s.file(
-        &format!("{}.txt", "Nur-Leitung"),
-        b"I: Nur hier?\n\nB: Ja.\n",
-    );
+    let lead_only = s.file("Nur-Leitung.txt", b"I: Nur hier?\n\nB: Ja.\n");
     kw_ok([
         "import",
         lead.to_str().unwrap(),
@@ -584,7 +543,7 @@ fn projects_made_apart_are_matched_by_text_path_and_name_and_nothing_is_deleted(
         "--jobcenter",
         "Jobcenter Nord",
     ]);
-    code(&other, "Nur-Leitung", "3", "8", "Nur/Dort", "Ben");
+    code(&other, "Nur-Leitung", 3, 8, "Nur/Dort", "Ben");
 
     let before_lead = json(&on(&lead, &["segments", "--format", "json"]))
         .as_array()
@@ -640,21 +599,13 @@ fn a_copy_of_a_newer_version_is_refused_untouched_and_an_older_one_read_without_
     let lead = sample(&s, "studie.kodierwerk");
     let copy_path = s.path("kopie.kodierwerk");
     copy(&lead, &copy_path);
-    on(
-        &copy_path,
-        &[
-            "code",
-            "--doc",
-            "HS-01_Fuehrungskraft",
-            "--start",
-            "10",
-            "--end",
-            "40",
-            "--code",
-            "Arbeitslogik",
-            "--coder",
-            "Anna",
-        ],
+    common::code_passage(
+        copy_path.to_str().unwrap(),
+        "HS-01_Fuehrungskraft",
+        "Arbeitslogik",
+        "Anna",
+        10,
+        40,
     );
     // Format 5, as the previous release wrote it: no GUIDs on changes. The lead's file upgraded
     // from format 5, too: its changes get the same GUIDs.

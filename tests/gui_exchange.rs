@@ -3,7 +3,6 @@
 
 mod common;
 
-use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kodierwerk::gui::KodierwerkApp;
@@ -11,28 +10,6 @@ use kodierwerk::project::{Project, SegmentFilter};
 
 fn harness(path: &std::path::Path) -> Harness<'static, KodierwerkApp> {
     common::workbench_on(path, 1600.0)
-}
-
-/// Replaces the text of the field named `label` with `text`.
-fn type_into(h: &mut Harness<'static, KodierwerkApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
-        .focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.event(egui::Event::Text(text.into()));
-    h.run();
-}
-
-/// Steps until the background jobs are done.
-fn wait_for_jobs(h: &mut Harness<'static, KodierwerkApp>) {
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().state.as_ref().unwrap().jobs.is_busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
 }
 
 #[test]
@@ -49,10 +26,10 @@ fn the_project_goes_out_as_qdpx_and_an_nvivo_project_comes_in_with_a_report() {
     h.get_by_label("Als REFI-QDA-Projekt exportieren (.qdpx) …")
         .click();
     h.run();
-    type_into(&mut h, "Datei", out.to_str().unwrap());
+    common::type_into(&mut h, "Datei", out.to_str().unwrap());
     h.get_by_label("Speichern").click();
     h.run();
-    wait_for_jobs(&mut h);
+    common::wait_for_jobs(&mut h);
     let archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     let names: Vec<String> = archive
         .file_names()
@@ -76,10 +53,10 @@ fn the_project_goes_out_as_qdpx_and_an_nvivo_project_comes_in_with_a_report() {
     h.run();
     h.get_by_label("REFI-QDA importieren …").click();
     h.run();
-    type_into(&mut h, "Datei", nvivo.to_str().unwrap());
+    common::type_into(&mut h, "Datei", nvivo.to_str().unwrap());
     h.get_by_label("Import starten").click();
     h.run();
-    wait_for_jobs(&mut h);
+    common::wait_for_jobs(&mut h);
     assert!(h.query_by_label("Bericht des REFI-QDA-Imports").is_some());
     assert!(h.query_by_label_contains("NVivo for Windows").is_some());
     let project = Project::open(&empty).unwrap();

@@ -4,31 +4,9 @@
 mod common;
 
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kodierwerk::gui::KodierwerkApp;
 use kodierwerk::model::{CharRange, DocumentId, MemoTarget};
 use kodierwerk::project::{Project, SegmentFilter};
-
-fn type_into(h: &mut Harness<'static, KodierwerkApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
-        .focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.event(egui::Event::Text(text.into()));
-    h.run();
-}
-
-fn wait_for_jobs(h: &mut Harness<'static, KodierwerkApp>) {
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().state.as_ref().unwrap().jobs.is_busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
-}
 
 fn segments(path: &std::path::Path) -> usize {
     Project::open(path)
@@ -73,10 +51,10 @@ fn a_coders_copy_is_checked_merged_on_confirmation_and_taken_back_by_one_undo() 
     h.run();
     h.get_by_label("Projekt zusammenführen …").click();
     h.run();
-    type_into(&mut h, "Datei", copy.to_str().unwrap());
+    common::type_into(&mut h, "Datei", copy.to_str().unwrap());
     h.get_by_label("Probelauf").click();
     h.run();
-    wait_for_jobs(&mut h);
+    common::wait_for_jobs(&mut h);
     // The dry run's report: nothing changed yet, three segments would come, one conflict.
     assert!(h.query_by_label("Bericht der Zusammenführung").is_some());
     assert!(
@@ -92,7 +70,7 @@ fn a_coders_copy_is_checked_merged_on_confirmation_and_taken_back_by_one_undo() 
 
     h.get_by_label("Zusammenführen").click();
     h.run();
-    wait_for_jobs(&mut h);
+    common::wait_for_jobs(&mut h);
     common::settle(&mut h);
     assert!(
         h.query_by_label_contains("Zusammengeführt, als eine Änderung")

@@ -242,3 +242,30 @@ pub fn code_passage(
         coder,
     ])
 }
+
+/// Replaces the text of the field named `label` with `text`.
+pub fn type_into(
+    h: &mut egui_kittest::Harness<'static, kodierwerk::gui::KodierwerkApp>,
+    label: &str,
+    text: &str,
+) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text(text.into()));
+    h.run();
+}
+
+/// Steps until the background jobs (imports, exports, merges) are done.
+pub fn wait_for_jobs(h: &mut egui_kittest::Harness<'static, kodierwerk::gui::KodierwerkApp>) {
+    for _ in 0..1000 {
+        h.step();
+        if !h.state().state.as_ref().unwrap().jobs.is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+}
