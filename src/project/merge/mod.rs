@@ -43,7 +43,8 @@ pub struct KindCount {
     pub kind: Option<Kind>,
     /// New rows taken over from the other file.
     pub came_across: usize,
-    /// Rows of the project that took over the other file's change.
+    /// Rows of the project that took over the other file's change (or, for a text both sides
+    /// wrote, the other's text appended).
     pub changed: usize,
     /// Rows deleted because the other file deleted them.
     pub deleted: usize,
@@ -296,8 +297,10 @@ fn merge_label(report: &MergeReport) -> String {
         "„{}“ zusammengeführt ({new} neu, {changed} geändert, {deleted} gelöscht",
         report.other
     );
-    if !report.conflicts.is_empty() {
-        label.push_str(&format!(", {} Konflikte", report.conflicts.len()));
+    match report.conflicts.len() {
+        0 => {}
+        1 => label.push_str(", 1 Konflikt"),
+        n => label.push_str(&format!(", {n} Konflikte")),
     }
     label.push(')');
     label

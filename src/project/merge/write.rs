@@ -451,9 +451,7 @@ impl Merger<'_, '_> {
         let refs: Vec<&dyn rusqlite::ToSql> =
             params.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
         self.change.update(table.name(), id, &sql, &refs)?;
-        if !take.is_empty() {
-            self.report.tally(kind).changed += 1;
-        }
+        self.report.tally(kind).changed += 1;
         Ok(())
     }
 
