@@ -496,80 +496,80 @@ impl Merger<'_, '_> {
 
     /// What in the project still refers to the row `id` of `table`.
     fn still_used(&self, table: Table, id: i64) -> Result<Option<String>> {
-        let checks: &[(&str, &str)] = match table {
+        let checks: &[(&str, (&str, &str))] = match table {
             Table::Codes => &[
                 (
                     "SELECT count(*) FROM codes WHERE parent_id = ?1",
-                    "sub-codes",
+                    ("sub-code", "sub-codes"),
                 ),
                 (
                     "SELECT count(*) FROM segments WHERE code_id = ?1",
-                    "segments",
+                    ("segment", "segments"),
                 ),
                 (
                     "SELECT count(*) FROM memos WHERE target_kind = 'code' AND target_id = ?1",
-                    "memo",
+                    ("memo", "memos"),
                 ),
             ],
             Table::Documents => &[
                 (
                     "SELECT count(*) FROM segments WHERE document_id = ?1",
-                    "segments",
+                    ("segment", "segments"),
                 ),
                 (
                     "SELECT count(*) FROM document_values WHERE document_id = ?1",
-                    "attribute values",
+                    ("attribute value", "attribute values"),
                 ),
                 (
                     "SELECT count(*) FROM memos WHERE target_kind = 'document' AND target_id = ?1",
-                    "memo",
+                    ("memo", "memos"),
                 ),
             ],
             Table::Jobcenters => &[
                 (
                     "SELECT count(*) FROM documents WHERE jobcenter_id = ?1",
-                    "documents",
+                    ("document", "documents"),
                 ),
                 (
                     "SELECT count(*) FROM jobcenter_values WHERE jobcenter_id = ?1",
-                    "attribute values",
+                    ("attribute value", "attribute values"),
                 ),
                 (
                     "SELECT count(*) FROM type_evidence WHERE jobcenter_id = ?1",
-                    "evidence links",
+                    ("evidence link", "evidence links"),
                 ),
                 (
                     "SELECT count(*) FROM memos WHERE target_kind = 'jobcenter' AND target_id = ?1",
-                    "memo",
+                    ("memo", "memos"),
                 ),
             ],
             Table::Coders => &[(
                 "SELECT count(*) FROM segments WHERE coder_id = ?1",
-                "segments",
+                ("segment", "segments"),
             )],
             Table::Attributes => &[
                 (
                     "SELECT count(*) FROM jobcenter_values WHERE attribute_id = ?1",
-                    "values",
+                    ("value", "values"),
                 ),
                 (
                     "SELECT count(*) FROM document_values WHERE attribute_id = ?1",
-                    "values",
+                    ("value", "values"),
                 ),
             ],
             Table::Segments => &[(
                 "SELECT count(*) FROM type_evidence WHERE segment_id = ?1",
-                "evidence links",
+                ("evidence link", "evidence links"),
             )],
             _ => &[],
         };
-        for (sql, what) in checks {
+        for (sql, (one, many)) in checks {
             let n: i64 = self
                 .ours()
                 .prepare_cached(sql)?
                 .query_row([id], |r| r.get(0))?;
             if n > 0 {
-                return Ok(Some(format!("{n} {what}")));
+                return Ok(Some(format!("{n} {}", if n == 1 { one } else { many })));
             }
         }
         Ok(None)
