@@ -348,6 +348,8 @@ pub struct Tr {
     pub merge_reasons: [&'static str; 2],
     /// The report's column names, in words: (column, word).
     pub merge_fields: [(&'static str, &'static str); 11],
+    /// The report's fixed values, in words: (value, word).
+    pub merge_values: [(&'static str, &'static str); 4],
 }
 
 pub static DE: Tr = Tr {
@@ -693,6 +695,12 @@ pub static DE: Tr = Tr {
         ("parent_id", "Platz im Codesystem"),
         ("jobcenter_id", "Jobcenter"),
     ],
+    merge_values: [
+        ("deleted", "gelöscht"),
+        ("changed", "geändert"),
+        ("used by new rows", "von neuen Einträgen verwendet"),
+        ("in use", "noch verwendet"),
+    ],
 };
 
 pub static EN: Tr = Tr {
@@ -1037,5 +1045,11 @@ pub static EN: Tr = Tr {
         ("note", "note"),
         ("parent_id", "place in the code system"),
         ("jobcenter_id", "jobcenter"),
+    ],
+    merge_values: [
+        ("deleted", "deleted"),
+        ("changed", "changed"),
+        ("used by new rows", "used by new rows"),
+        ("in use", "in use"),
     ],
 };

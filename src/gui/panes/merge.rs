@@ -138,8 +138,12 @@ fn details_ui(ui: &mut Ui, report: &MergeReport, tr: &Tr) {
                     .find(|(column, _)| *column == c.field)
                     .map_or(c.field.as_str(), |(_, word)| word);
                 ui.label(RichText::new(format!("{what}: {field}")).strong());
-                ui.label(format!("{}: {}", tr.merge_project_value, short(&c.project)));
-                ui.label(format!("{}: {}", tr.merge_other_value, short(&c.other)));
+                ui.label(format!(
+                    "{}: {}",
+                    tr.merge_project_value,
+                    value(&c.project, tr)
+                ));
+                ui.label(format!("{}: {}", tr.merge_other_value, value(&c.other, tr)));
                 ui.weak(tr.merge_resolutions[c.done as usize]);
             });
         }
@@ -169,6 +173,19 @@ fn details_ui(ui: &mut Ui, report: &MergeReport, tr: &Tr) {
             ui.label(format!("• {note}"));
         }
     }
+}
+
+/// A value as the report shows it: the merge's own words translated, a row's value on one line.
+fn value(text: &str, tr: &Tr) -> String {
+    for (word, shown) in tr.merge_values {
+        if text == word {
+            return shown.to_owned();
+        }
+        if let Some(rest) = text.strip_prefix(word).filter(|r| r.starts_with(" (")) {
+            return format!("{shown}{rest}");
+        }
+    }
+    short(text)
 }
 
 /// A value on one line, cut to 80 characters.
