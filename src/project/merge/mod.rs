@@ -15,6 +15,9 @@ mod entity;
 mod side;
 mod write;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 

@@ -712,6 +712,32 @@ impl Merger<'_, '_> {
             return Ok(None);
         }
         let theirs = self.translate(raw);
+        // A row named as one the project holds (a code brought back where the project made one of
+        // that name meanwhile) is that row.
+        if guid.is_none()
+            && matches!(
+                table,
+                Table::Codes
+                    | Table::Jobcenters
+                    | Table::Coders
+                    | Table::Attributes
+                    | Table::Documents
+            )
+            && let Some((id, _)) = self.natural_match(raw, &theirs)?
+        {
+            return Ok(Some(id));
+        }
+        if table == Table::Documents
+            && super::super::documents::find(self.ours(), theirs.text("name"))?.is_some()
+        {
+            self.left_out.insert((Table::Documents, raw.guid.clone()));
+            self.report.left_out.push(LeftOut {
+                kind: Kind::Documents,
+                what: format!("“{}”", theirs.text("name")),
+                why: LeftOutReason::NameHasAnotherText,
+            });
+            return Ok(None);
+        }
         let mut columns: Vec<&str> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
         for &(name, _) in table.columns() {
