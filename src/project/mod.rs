@@ -136,10 +136,7 @@ impl Project {
             path,
             recovery_copy: None,
         };
-        project
-            .conn
-            .pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-        project.migrate(0)?;
+        project.initialise()?;
         Ok(project)
     }
 

@@ -61,6 +61,9 @@ pub struct SearchView {
     cache: CorpusCache,
 }
 
+/// A word table, the sort its rows were put in, and the rows in that order.
+type SortedWords = (Arc<WordTable>, Option<(usize, bool)>, Vec<usize>);
+
 /// The choices of the word list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WordsChoice {
@@ -73,6 +76,9 @@ pub struct WordsChoice {
     /// The column sorted by (0: word, then the groups' counts, then total) and whether ascending;
     /// `None`: the words that separate the groups most first.
     pub sort: Option<(usize, bool)>,
+    /// The rows in the order of `sort`, kept while the table and the sort stay the same: sorting
+    /// tens of thousands of words is not work for every frame.
+    order: Option<SortedWords>,
 }
 
 impl Default for SearchView {
@@ -95,6 +101,7 @@ impl Default for SearchView {
                 min: 2,
                 speakers: String::new(),
                 sort: None,
+                order: None,
             },
             cache: CorpusCache::default(),
         }
@@ -466,7 +473,7 @@ pub fn words_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView) 
     let Some(table) = latest.show(ui, tr.computing) else {
         return;
     };
-    if let Some(word) = word_table(ui, tr, &table, &mut view.words.sort) {
+    if let Some(word) = word_table(ui, tr, &table, &mut view.words) {
         view.query = word;
         view.options = SearchOptions {
             stem: view.words.stem,
@@ -482,22 +489,16 @@ pub fn words_ui(ui: &mut Ui, state: &mut WorkbenchState, view: &mut SearchView) 
 fn word_table(
     ui: &mut Ui,
     tr: &crate::gui::i18n::Tr,
-    table: &WordTable,
-    sort: &mut Option<(usize, bool)>,
+    table: &Arc<WordTable>,
+    choice: &mut WordsChoice,
 ) -> Option<String> {
     let groups = table.groups.len();
-    let mut order: Vec<usize> = (0..table.rows.len()).collect();
-    if let Some((column, ascending)) = *sort {
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&table.rows[a], &table.rows[b]);
-            let by = match column {
-                0 => a.word.cmp(&b.word),
-                c if c <= groups => a.per_10k[c - 1].total_cmp(&b.per_10k[c - 1]),
-                _ => a.total.cmp(&b.total),
-            };
-            if ascending { by } else { by.reverse() }
-        });
-    }
+    let sorted_by = choice.sort;
+    let order = match choice.order.take() {
+        Some((t, s, order)) if Arc::ptr_eq(&t, table) && s == sorted_by => order,
+        _ => sorted_rows(table, sorted_by),
+    };
+    let sort = &mut choice.sort;
     let mut clicked = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     ui.style_mut().interaction.selectable_labels = false;
@@ -565,5 +566,24 @@ fn word_table(
                 });
             });
         });
+    choice.order = Some((table.clone(), sorted_by, order));
     clicked
+}
+
+/// The rows of the word table in the order of `sort` (`None`: as the analysis gave them).
+fn sorted_rows(table: &WordTable, sort: Option<(usize, bool)>) -> Vec<usize> {
+    let groups = table.groups.len();
+    let mut order: Vec<usize> = (0..table.rows.len()).collect();
+    if let Some((column, ascending)) = sort {
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&table.rows[a], &table.rows[b]);
+            let by = match column {
+                0 => a.word.cmp(&b.word),
+                c if c <= groups => a.per_10k[c - 1].total_cmp(&b.per_10k[c - 1]),
+                _ => a.total.cmp(&b.total),
+            };
+            if ascending { by } else { by.reverse() }
+        });
+    }
+    order
 }

@@ -110,26 +110,18 @@ impl Merger<'_, '_> {
         Ok(id)
     }
 
-    /// Tells the caches about a row of the project written or removed.
-    fn learn(&mut self, table: Table, id: i64, guid: Option<&str>) {
-        let old = self.ours_rows_guid(table, id);
-        if let Some(old) = old {
-            self.ours_ids.remove(&(table, old));
-        }
+    /// Tells the caches about a row the merge wrote into the project.
+    fn learn_inserted(&mut self, table: Table, id: i64, guid: Option<&str>) {
         if let Some(guid) = guid {
             self.ours_ids.insert((table, guid.to_owned()), Some(id));
         }
         self.ours_rows.learn(table, id, guid);
     }
 
-    fn ours_rows_guid(&mut self, table: Table, id: i64) -> Option<String> {
-        if table == Table::Segments {
-            return None;
-        }
-        self.ours_ids
-            .iter()
-            .find(|((t, _), v)| *t == table && **v == Some(id))
-            .map(|((_, g), _)| g.clone())
+    /// Tells the caches about a row the merge removed from the project.
+    fn learn_deleted(&mut self, table: Table, id: i64, guid: &str) {
+        self.ours_ids.insert((table, guid.to_owned()), None);
+        self.ours_rows.learn(table, id, None);
     }
 
     pub(super) fn run(&mut self) -> Result<()> {
@@ -489,7 +481,7 @@ impl Merger<'_, '_> {
             return Ok(());
         }
         self.change.delete(table.name(), id)?;
-        self.learn(table, id, None);
+        self.learn_deleted(table, id, &ours.guid);
         self.report.tally(kind).deleted += 1;
         Ok(())
     }
@@ -796,7 +788,7 @@ impl Merger<'_, '_> {
             values.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
         let id = self.change.insert(table.name(), &sql, &refs)?;
         if table.has_guid() {
-            self.learn(table, id, own_guid.as_deref());
+            self.learn_inserted(table, id, own_guid.as_deref());
             if own_guid.as_deref() != Some(raw.key.name.as_str()) && guid.is_none() {
                 self.ident
                     .insert((table, raw.key.name.clone()), own_guid.unwrap_or_default());
