@@ -510,7 +510,9 @@ fn word_table(
     for _ in 0..=groups {
         builder = builder.column(Column::initial(110.0).resizable(true).clip(true));
     }
-    builder = builder.column(Column::remainder());
+    // The last column gets what is left, which may be little: its figures are cut, never wrapped
+    // into rows taller than the others.
+    builder = builder.column(Column::remainder().at_least(60.0).clip(true));
     let mut heads = vec![tr.words_word.to_owned()];
     heads.extend(
         table
@@ -555,14 +557,14 @@ fn word_table(
                 });
                 for (count, per) in r.counts.iter().zip(&r.per_10k) {
                     row.col(|ui| {
-                        ui.label(format!("{count} · {per:.1}"));
+                        ui.add(egui::Label::new(format!("{count} · {per:.1}")).truncate());
                     });
                 }
                 row.col(|ui| {
-                    ui.label(r.total.to_string());
+                    ui.add(egui::Label::new(r.total.to_string()).truncate());
                 });
                 row.col(|ui| {
-                    ui.label(format!("{:.1}", r.log_likelihood));
+                    ui.add(egui::Label::new(format!("{:.1}", r.log_likelihood)).truncate());
                 });
             });
         });
