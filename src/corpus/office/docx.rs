@@ -233,20 +233,7 @@ pub fn read(bytes: &[u8]) -> Result<Page, Refusal> {
     let blocks = reader.body.take().ok_or_else(|| {
         Refusal::Office("its word/document.xml has no body; save it again from Word".into())
     })?;
-    for block in blocks {
-        match block {
-            Block::Line { text, heading } => {
-                if heading {
-                    reader.page.break_here();
-                }
-                reader.page.line(&text);
-                if heading {
-                    reader.page.break_here();
-                }
-            }
-            Block::Table(rows) => reader.page.table(rows),
-        }
-    }
+    reader.page.blocks(blocks);
     let mut unanchored: Vec<&String> = reader
         .comments
         .keys()

@@ -94,6 +94,24 @@ impl Page {
         self.breaks.push(at);
     }
 
+    /// Adds a document's blocks in order: a heading is a line of its own that no turn runs across.
+    fn blocks(&mut self, blocks: impl IntoIterator<Item = Block>) {
+        for block in blocks {
+            match block {
+                Block::Line { text, heading } => {
+                    if heading {
+                        self.break_here();
+                    }
+                    self.line(&text);
+                    if heading {
+                        self.break_here();
+                    }
+                }
+                Block::Table(rows) => self.table(rows),
+            }
+        }
+    }
+
     /// Adds a table: as a transcript (one turn per row) if it looks like one, else one line per
     /// row with cells separated by tabs.
     pub fn table(&mut self, rows: Vec<Vec<String>>) {

@@ -90,20 +90,8 @@ pub fn read(bytes: &[u8]) -> Result<Page, Refusal> {
                 "it is an OpenDocument file but not a text document (no office:text); export it as .odt from a word processor".into(),
             )
         })?;
-    for block in reader.blocks(text) {
-        match block {
-            Block::Line { text, heading } => {
-                if heading {
-                    reader.page.break_here();
-                }
-                reader.page.line(&text);
-                if heading {
-                    reader.page.break_here();
-                }
-            }
-            Block::Table(rows) => reader.page.table(rows),
-        }
-    }
+    let blocks = reader.blocks(text);
+    reader.page.blocks(blocks);
     let rest: Vec<Note> = reader.open_comments.drain().map(|(_, (_, n))| n).collect();
     reader.page.notes.extend(rest);
     Ok(reader.page)
